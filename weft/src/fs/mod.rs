@@ -1,0 +1,1 @@
+//! Asynchronous file system operations (io_uring on Linux, the blocking pool elsewhere).

@@ -1,0 +1,1 @@
+//! Asynchronous I/O traits, utilities and the reactor.

@@ -1,0 +1,1 @@
+//! `select!`, `join!`, `try_join!` and `pin!`.

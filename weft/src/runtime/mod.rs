@@ -1,0 +1,4 @@
+//! The runtime: its builder, its handle, the schedulers and the driver they park on.
+
+#[allow(dead_code)]
+pub(crate) mod coop;

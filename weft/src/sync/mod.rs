@@ -1,0 +1,1 @@
+//! Synchronisation primitives for async code: channels and locks.

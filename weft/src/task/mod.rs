@@ -1,0 +1,1 @@
+//! Asynchronous tasks: spawning, joining, yielding, task-local values.

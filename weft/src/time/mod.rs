@@ -1,0 +1,1 @@
+//! Timers: sleeps, timeouts and intervals.
