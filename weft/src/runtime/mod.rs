@@ -2,3 +2,7 @@
 
 #[allow(dead_code)]
 pub(crate) mod coop;
+#[allow(dead_code)]
+pub(crate) mod driver;
+#[allow(dead_code)]
+pub(crate) mod park;
