@@ -553,3 +553,58 @@ mod tests {
         watcher.join().unwrap();
     }
 }
+
+/// Measurements for the closing note; run with
+/// `cargo test -p weft --release --lib time::driver::measure -- --ignored --nocapture`.
+#[cfg(all(test, not(loom)))]
+mod measure {
+    use super::*;
+    use crate::time::wheel::TimerEntry;
+    use std::task::Context;
+
+    #[test]
+    #[ignore = "measurement, prints numbers"]
+    fn shard_contention() {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        let per_thread = 200_000u32;
+        for shards in [1, threads] {
+            let (_d, h) = Driver::new(false, true, shards, Box::new(|| {}));
+            let start = std::time::Instant::now();
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    let h = h.clone();
+                    std::thread::spawn(move || {
+                        let waker = futures::task::noop_waker();
+                        let mut cx = Context::from_waker(&waker);
+                        let base = h.clock().now();
+                        for i in 0..per_thread {
+                            let deadline = base + Duration::from_millis(u64::from(i % 5000) + 10);
+                            let mut e = Box::pin(TimerEntry::new(h.clone(), deadline));
+                            assert!(e.as_mut().poll_elapsed(&mut cx).is_pending());
+                            // dropped here: cancel
+                        }
+                    })
+                })
+                .collect();
+            for w in workers {
+                w.join().unwrap();
+            }
+            let ops = f64::from(per_thread) * threads as f64;
+            println!(
+                "{threads} threads, {shards} shard(s): {:.0} ns per arm+cancel (wall / ops per thread)",
+                start.elapsed().as_nanos() as f64 / (ops / threads as f64)
+            );
+        }
+    }
+
+    #[test]
+    #[ignore = "measurement, prints numbers"]
+    fn memory_per_timer() {
+        println!(
+            "size_of Sleep = {} bytes, TimerEntry = {}, per-shard wheel = {} bytes",
+            std::mem::size_of::<crate::time::Sleep>(),
+            std::mem::size_of::<TimerEntry>(),
+            std::mem::size_of::<Wheel>() + crate::time::wheel::NUM_LEVELS * (8 + 8 + 64 * 16),
+        );
+    }
+}
