@@ -127,7 +127,10 @@ async fn many_sleeps(n: u32, spread_ms: u32) {
     let mut handles = Vec::with_capacity(n as usize);
     let start = Instant::now();
     for i in 0..n {
-        let deadline = start + Duration::from_micros(u64::from(i.wrapping_mul(2_654_435_761) % (spread_ms * 1000)));
+        let deadline = start
+            + Duration::from_micros(u64::from(
+                i.wrapping_mul(2_654_435_761) % (spread_ms * 1000),
+            ));
         handles.push(weft::spawn(async move {
             sleep_until(deadline).await;
             assert!(Instant::now() >= deadline, "fired early");
@@ -182,7 +185,10 @@ fn paused_many_sleeps_fire_at_their_tick() {
         }
         let fired = fired.lock().unwrap();
         assert_eq!(fired.len(), 10_000);
-        assert!(fired.windows(2).all(|w| w[0] <= w[1]), "out of deadline order");
+        assert!(
+            fired.windows(2).all(|w| w[0] <= w[1]),
+            "out of deadline order"
+        );
     });
 }
 
@@ -198,7 +204,9 @@ fn paused_auto_advance_years() {
 #[test]
 #[should_panic(expected = "enable_time")]
 fn timers_without_enable_time_panic_with_the_fix() {
-    let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    let rt = weft::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     rt.block_on(async {
         sleep(Duration::from_millis(1)).await;
     });

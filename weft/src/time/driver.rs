@@ -565,7 +565,9 @@ mod measure {
     #[test]
     #[ignore = "measurement, prints numbers"]
     fn shard_contention() {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).max(2);
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .max(2);
         let per_thread = 200_000u32;
         for shards in [1, threads] {
             let (_d, h) = Driver::new(false, true, shards, Box::new(|| {}));
@@ -595,6 +597,68 @@ mod measure {
                 start.elapsed().as_nanos() as f64 / (ops / threads as f64)
             );
         }
+    }
+
+    /// Lateness at the driver (wake-up time minus deadline, without task scheduling) of 10,000
+    /// timers with deadlines spread over 0–50 ms, on the real clock.
+    #[test]
+    #[ignore = "measurement, prints numbers"]
+    fn driver_lateness() {
+        use crate::runtime::park::ParkThread;
+        use std::sync::OnceLock;
+        struct Stamp(OnceLock<std::time::Instant>);
+        impl futures::task::ArcWake for Stamp {
+            fn wake_by_ref(arc_self: &std::sync::Arc<Self>) {
+                let _ = arc_self.0.set(std::time::Instant::now());
+            }
+        }
+        let mut park = ParkThread::new();
+        let unpark = park.unpark();
+        let (mut d, h) = Driver::new(false, true, 2, Box::new(move || unpark.unpark()));
+        let start = h.clock().now();
+        let n = 10_000u64;
+        let mut timers: Vec<_> = (0..n)
+            .map(|i| {
+                let deadline =
+                    start + Duration::from_micros(i.wrapping_mul(2_654_435_761) % 50_000);
+                let stamp = std::sync::Arc::new(Stamp(OnceLock::new()));
+                (
+                    deadline,
+                    stamp,
+                    Box::pin(TimerEntry::new(h.clone(), deadline)),
+                )
+            })
+            .collect();
+        for (_, stamp, e) in timers.iter_mut() {
+            let w = futures::task::waker(stamp.clone());
+            if e.as_mut()
+                .poll_elapsed(&mut Context::from_waker(&w))
+                .is_ready()
+            {
+                let _ = stamp.0.set(std::time::Instant::now());
+            }
+        }
+        while timers.iter().any(|(_, s, _)| s.0.get().is_none()) {
+            d.park(&h, None, |t| match t {
+                Some(t) => park.park_timeout(t),
+                None => park.park(),
+            });
+        }
+        let mut late: Vec<Duration> = timers
+            .iter()
+            .map(|(dl, s, _)| s.0.get().unwrap().saturating_duration_since(dl.into_std()))
+            .collect();
+        late.sort_unstable();
+        let q = |p: f64| late[((late.len() - 1) as f64 * p) as usize];
+        println!(
+            "driver-level lateness: p50 = {:?}, p99 = {:?}, max = {:?}",
+            q(0.5),
+            q(0.99),
+            late[late.len() - 1]
+        );
+        assert!(timers
+            .iter()
+            .all(|(dl, s, _)| *s.0.get().unwrap() >= dl.into_std()));
     }
 
     #[test]
