@@ -7,7 +7,8 @@
 //! with that shard's lock held. `state` is written only with the lock held too, but is read
 //! without it, so that a `Sleep` that has fired completes, and drops, without locking:
 //!
-//! - `IDLE`: not in the wheel (never armed, or cancelled).
+//! - `IDLE`: not in the wheel: never armed yet, or disarmed by the owner's drop (so for a live
+//!   owner, `IDLE` means "not registered yet").
 //! - `ARMED`: linked in a slot or in the wheel's pending list; the driver may fire it.
 //! - `FIRED` / `SHUTDOWN`: unlinked by the driver, waker taken. Storing one of these is the
 //!   driver's *last* access to the entry, so once the owner reads it (Acquire) it may drop or
@@ -35,6 +36,8 @@ pub(super) type EntryList = LinkedList<EntryLink>;
 pub(crate) struct TimerShared {
     pointers: Pointers<TimerShared>,
     state: AtomicU8,
+    /// Index of the shard (and lock) this entry belongs to; fixed at creation.
+    shard: u32,
     locked: UnsafeCell<Locked>,
     _pin: PhantomPinned,
 }
@@ -81,10 +84,11 @@ unsafe impl Send for TimerShared {}
 unsafe impl Sync for TimerShared {}
 
 impl TimerShared {
-    pub(crate) fn new() -> TimerShared {
+    pub(crate) fn new(shard: u32) -> TimerShared {
         TimerShared {
             pointers: Pointers::new(),
             state: AtomicU8::new(STATE_IDLE),
+            shard,
             locked: UnsafeCell::new(Locked {
                 when: 0,
                 position: Position::None,
@@ -92,6 +96,10 @@ impl TimerShared {
             }),
             _pin: PhantomPinned,
         }
+    }
+
+    pub(crate) fn shard(&self) -> usize {
+        self.shard as usize
     }
 
     /// The state, as seen without the lock (Acquire: pairs with the driver's Release store of

@@ -52,7 +52,7 @@ fn loom_fire_vs_drop() {
         let shard = Arc::new(Mutex::new(Wheel::new()));
         let count = leak_counter();
         let waker = counting_waker(count);
-        let entry = Box::pin(TimerShared::new());
+        let entry = Box::pin(TimerShared::new(0));
         // SAFETY: the entry is pinned in its box and disarmed before the box is freed.
         let armed = unsafe { arm(&shard, ptr(&entry), 1, Some(&waker)) };
         assert_eq!(armed, Armed::Pending(1));
@@ -76,7 +76,7 @@ fn loom_fire_vs_reset() {
         let shard = Arc::new(Mutex::new(Wheel::new()));
         let count = leak_counter();
         let waker = counting_waker(count);
-        let entry = Box::pin(TimerShared::new());
+        let entry = Box::pin(TimerShared::new(0));
         // SAFETY: pinned; disarmed before it is freed.
         unsafe { arm(&shard, ptr(&entry), 1, Some(&waker)) };
         let driver = spawn_driver(&shard, 1);
@@ -100,7 +100,7 @@ fn loom_fire_vs_poll_no_lost_wakeup() {
         let shard = Arc::new(Mutex::new(Wheel::new()));
         let first = leak_counter();
         let second = leak_counter();
-        let entry = Box::pin(TimerShared::new());
+        let entry = Box::pin(TimerShared::new(0));
         // SAFETY: pinned; disarmed before it is freed.
         unsafe { arm(&shard, ptr(&entry), 1, Some(&counting_waker(first))) };
         let driver = spawn_driver(&shard, 1);

@@ -4,7 +4,7 @@ use super::*;
 use std::pin::Pin;
 
 fn entry() -> Pin<Box<TimerShared>> {
-    Box::pin(TimerShared::new())
+    Box::pin(TimerShared::new(0))
 }
 
 fn ptr(e: &Pin<Box<TimerShared>>) -> NonNull<TimerShared> {

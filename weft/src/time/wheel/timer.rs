@@ -10,13 +10,11 @@ use std::task::{Context, Poll};
 
 pin_project_lite::pin_project! {
     /// A deadline plus its intrusive wheel node. Registered lazily, on the first poll or
-    /// `reset`, so creating a timer that is never polled costs no lock.
+    /// `reset`, so creating a timer that is never polled costs no lock. "Registered" is
+    /// simply "state is not IDLE": only the owner leaves IDLE, and only its drop returns to it.
     pub(crate) struct TimerEntry {
         handle: Handle,
         deadline: Instant,
-        shard: usize,
-        // Whether the node may be linked: `Drop` must then disarm it.
-        registered: bool,
         #[pin]
         shared: TimerShared,
     }
@@ -24,12 +22,10 @@ pin_project_lite::pin_project! {
     impl PinnedDrop for TimerEntry {
         fn drop(this: Pin<&mut Self>) {
             let me = this.project();
-            if *me.registered {
-                let ptr = NonNull::from(&*me.shared);
-                // SAFETY: the node is pinned (we are in its pinned drop) and belongs to
-                // `shard`; after `disarm` the driver holds no pointer to it.
-                unsafe { disarm(me.handle.shard(*me.shard), ptr) };
-            }
+            let ptr = NonNull::from(&*me.shared);
+            // SAFETY: the node is pinned (we are in its pinned drop) and belongs to its shard;
+            // after `disarm` (a no-op unless armed) the driver holds no pointer to it.
+            unsafe { disarm(me.handle.shard(me.shared.shard()), ptr) };
         }
     }
 }
@@ -44,9 +40,7 @@ impl TimerEntry {
         TimerEntry {
             handle,
             deadline,
-            shard,
-            registered: false,
-            shared: TimerShared::new(),
+            shared: TimerShared::new(shard as u32),
         }
     }
 
@@ -56,7 +50,7 @@ impl TimerEntry {
 
     /// Whether the driver has fired this timer (and it was not re-armed since).
     pub(crate) fn is_elapsed(&self) -> bool {
-        self.registered && matches!(self.shared.state(), STATE_FIRED | STATE_SHUTDOWN)
+        matches!(self.shared.state(), STATE_FIRED | STATE_SHUTDOWN)
     }
 
     /// Moves the deadline; re-arms now if the timer was registered (or `reregister`), else on
@@ -64,12 +58,13 @@ impl TimerEntry {
     pub(crate) fn reset(self: Pin<&mut Self>, deadline: Instant, reregister: bool) {
         let me = self.project();
         *me.deadline = deadline;
-        if *me.registered || reregister {
-            *me.registered = true;
+        // Only the owner (us) moves an entry out of IDLE, so this read is stable.
+        let registered = me.shared.state() != STATE_IDLE;
+        if registered || reregister {
             let tick = me.handle.deadline_to_tick(deadline);
             let ptr = NonNull::from(&*me.shared);
-            // SAFETY: pinned node of this shard; `Drop` disarms it since `registered` is set.
-            let armed = unsafe { arm(me.handle.shard(*me.shard), ptr, tick, None) };
+            // SAFETY: pinned node of its shard; `Drop` disarms it.
+            let armed = unsafe { arm(me.handle.shard(me.shared.shard()), ptr, tick, None) };
             if let Armed::Pending(when) = armed {
                 me.handle.unpark_if_earlier(when);
             }
@@ -83,11 +78,11 @@ impl TimerEntry {
     ) -> Poll<Result<(), Shutdown>> {
         let me = self.project();
         let ptr = NonNull::from(&*me.shared);
-        let shard = me.handle.shard(*me.shard);
-        if !*me.registered {
-            *me.registered = true;
+        let shard = me.handle.shard(me.shared.shard());
+        let state = me.shared.state();
+        if state == STATE_IDLE {
             let tick = me.handle.deadline_to_tick(*me.deadline);
-            // SAFETY: pinned node of this shard; `Drop` disarms it since `registered` is set.
+            // SAFETY: pinned node of its shard; `Drop` disarms it.
             return match unsafe { arm(shard, ptr, tick, Some(cx.waker())) } {
                 Armed::Pending(when) => {
                     me.handle.unpark_if_earlier(when);
@@ -97,8 +92,8 @@ impl TimerEntry {
                 Armed::Shutdown => Poll::Ready(Err(Shutdown)),
             };
         }
-        let state = match me.shared.state() {
-            // SAFETY: pinned node of this shard.
+        let state = match state {
+            // SAFETY: pinned node of its shard.
             STATE_ARMED => unsafe { register_waker(shard, ptr, cx.waker()) },
             other => other,
         };
@@ -106,7 +101,6 @@ impl TimerEntry {
             STATE_ARMED => Poll::Pending,
             STATE_FIRED => Poll::Ready(Ok(())),
             STATE_SHUTDOWN => Poll::Ready(Err(Shutdown)),
-            STATE_IDLE => unreachable!("a registered timer is never idle outside drop"),
             other => unreachable!("timer state {other}"),
         }
     }
@@ -116,7 +110,6 @@ impl std::fmt::Debug for TimerEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TimerEntry")
             .field("deadline", &self.deadline)
-            .field("registered", &self.registered)
             .field("state", &self.shared.state())
             .finish()
     }
