@@ -50,7 +50,6 @@ impl Driver {
             let io_unpark = unpark.clone();
             let (driver, handle) = crate::time::driver::Driver::new(
                 cfg.start_paused,
-                true,
                 crate::time::driver::default_shards(),
                 Box::new(move || io_unpark.unpark()),
             );

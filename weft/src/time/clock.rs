@@ -51,6 +51,10 @@ impl Clock {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    pub(crate) fn ever_paused(&self) -> bool {
+        self.ever_paused.load(Ordering::Relaxed)
+    }
+
     pub(crate) fn now(&self) -> Instant {
         if !self.ever_paused.load(Ordering::Acquire) {
             return Instant::from_std(std::time::Instant::now());
@@ -180,7 +184,7 @@ fn current_clock_handle() -> crate::time::driver::Handle {
 #[track_caller]
 pub fn pause() {
     let handle = current_clock_handle();
-    if !handle.pausing_allowed() {
+    if !crate::time::driver::Handle::current_allows_pausing() {
         panic!("{PAUSE_NEEDS_CURRENT_THREAD}");
     }
     handle.clock().pause().unwrap_or_else(|e| panic!("{e}"));
@@ -239,20 +243,8 @@ pub async fn advance(duration: Duration) {
         .clock()
         .advance(duration)
         .unwrap_or_else(|e| panic!("{e}"));
+    // Fire what is due now rather than at the driver's next turn, so the woken tasks are
+    // queued before the yield below lets them run.
     handle.process();
-    yield_once().await;
-}
-
-/// Returns `Pending` once (waking itself), so tasks woken by `advance` get to run first.
-async fn yield_once() {
-    let mut yielded = false;
-    std::future::poll_fn(|cx| {
-        if yielded {
-            return std::task::Poll::Ready(());
-        }
-        yielded = true;
-        cx.waker().wake_by_ref();
-        std::task::Poll::Pending
-    })
-    .await
+    crate::task::yield_now().await;
 }

@@ -8,6 +8,8 @@
 
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::context::{self, TryCurrentError};
+use crate::runtime::scheduler;
 use crate::time::clock::Clock;
 use crate::time::wheel::{self, Wheel, MAX_TICK, STATE_FIRED, STATE_SHUTDOWN};
 use crate::time::Instant;
@@ -19,8 +21,8 @@ pub(crate) const TIME_DISABLED: &str =
     "timers are disabled on this weft runtime: call `Builder::enable_time()` (or \
      `Builder::enable_all()`) when building it";
 pub(crate) const NO_RUNTIME: &str =
-    "there is no weft runtime here: timers must be created and polled inside one \
-     (`#[weft::main]`, `Runtime::block_on`, or a task spawned on a runtime)";
+    "there is no weft runtime on this thread: timers must be created inside one \
+     (`Runtime::block_on`, a task spawned on a runtime, `Runtime::enter`, or `#[weft::main]`)";
 
 /// `next_wake` when the driver is not parked: arming a timer need not unpark it.
 const NOT_PARKED: u64 = 0;
@@ -43,7 +45,6 @@ struct Inner {
     next_wake: AtomicU64,
     /// Set by every unpark; lets auto-advance tell "woken by work" from "nothing happened".
     did_wake: AtomicBool,
-    pausing_allowed: bool,
     /// Wakes the layer below (the I/O driver or the parked thread).
     unpark: Box<dyn Fn() + Send + Sync>,
 }
@@ -56,19 +57,14 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
-    /// A time driver over the layer that `unpark` wakes. `pausing_allowed` is false on the
-    /// multi-thread runtime.
+    /// A time driver over the layer that `unpark` wakes.
     pub(crate) fn new(
         start_paused: bool,
-        pausing_allowed: bool,
         shards: usize,
         unpark: Box<dyn Fn() + Send + Sync>,
     ) -> (Driver, Handle) {
         let clock = Clock::new();
         if start_paused {
-            if !pausing_allowed {
-                panic!("{}", crate::time::clock::PAUSE_NEEDS_CURRENT_THREAD);
-            }
             clock.pause().expect("a new clock is running");
         }
         let start = clock.now().into_std();
@@ -80,7 +76,6 @@ impl Driver {
             start,
             next_wake: AtomicU64::new(NOT_PARKED),
             did_wake: AtomicBool::new(false),
-            pausing_allowed,
             unpark,
         };
         (
@@ -154,27 +149,38 @@ impl Driver {
 impl Handle {
     /// The current runtime's time handle: `Err` outside a runtime, `Ok(None)` if its timers are
     /// disabled.
-    pub(crate) fn try_current() -> Result<Option<Handle>, NoRuntime> {
-        // Wired to the runtime context once the runtime core lands.
-        Err(NoRuntime)
+    pub(crate) fn try_current() -> Result<Option<Handle>, TryCurrentError> {
+        context::with_current(|rt| rt.driver().time.clone())
     }
 
-    /// As `try_current`, panicking with what to do about it.
+    /// As `try_current`, panicking with what to do about it; for creating a timer.
     #[track_caller]
     pub(crate) fn current() -> Handle {
-        match Handle::try_current() {
+        let found = context::with_current(|rt| {
+            let time = rt.driver().time.clone();
+            if let Some(time) = &time {
+                // `start_paused(true)` on a multi-thread runtime: the builder cannot tell the
+                // time driver its flavor, so catch it at the first timer.
+                if time.clock().ever_paused() && !is_current_thread(rt) {
+                    panic!("{}", crate::time::clock::PAUSE_NEEDS_CURRENT_THREAD);
+                }
+            }
+            time
+        });
+        match found {
             Ok(Some(handle)) => handle,
             Ok(None) => panic!("{TIME_DISABLED}"),
-            Err(NoRuntime) => panic!("{NO_RUNTIME}"),
+            Err(_) => panic!("{NO_RUNTIME}"),
         }
+    }
+
+    /// Whether the current runtime may pause time (it is a current-thread runtime).
+    pub(crate) fn current_allows_pausing() -> bool {
+        context::with_current(is_current_thread).unwrap_or(false)
     }
 
     pub(crate) fn clock(&self) -> &Clock {
         &self.inner.clock
-    }
-
-    pub(crate) fn pausing_allowed(&self) -> bool {
-        self.inner.pausing_allowed
     }
 
     pub(crate) fn shard(&self, index: usize) -> &Mutex<Wheel> {
@@ -248,9 +254,9 @@ impl fmt::Debug for Handle {
     }
 }
 
-/// There is no runtime on this thread.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct NoRuntime;
+fn is_current_thread(rt: &scheduler::Handle) -> bool {
+    matches!(rt, scheduler::Handle::CurrentThread(_))
+}
 
 /// A small per-thread number for picking a shard: threads are numbered in the order they
 /// first create a timer, so a runtime's workers spread evenly over its shards.
@@ -308,7 +314,7 @@ mod tests {
     fn driver(paused: bool) -> (Driver, Handle, ParkThread) {
         let park = ParkThread::new();
         let unpark = park.unpark();
-        let (d, h) = Driver::new(paused, true, 2, Box::new(move || unpark.unpark()));
+        let (d, h) = Driver::new(paused, 2, Box::new(move || unpark.unpark()));
         (d, h, park)
     }
 
@@ -514,14 +520,16 @@ mod tests {
                 std::thread::spawn(move || {
                     let (c, w) = counter();
                     let mut cx = Context::from_waker(&w);
-                    let mut fired = 0;
+                    // Timers that were pending at their first poll and then awaited: each must
+                    // have woken the waker stored by that poll (a reset keeps it).
+                    let mut must_wake = 0;
                     for i in 0..300u64 {
                         let now = h.clock().now();
                         let mut e = Box::pin(TimerEntry::new(
                             h.clone(),
                             now + Duration::from_micros(i % 3 * 700),
                         ));
-                        let _ = e.as_mut().poll_elapsed(&mut cx);
+                        let first = e.as_mut().poll_elapsed(&mut cx);
                         if (i + t) % 3 == 0 {
                             e.as_mut().reset(now + Duration::from_micros(300), true);
                         }
@@ -532,19 +540,21 @@ mod tests {
                         while e.as_mut().poll_elapsed(&mut cx).is_pending() {
                             std::thread::yield_now();
                         }
-                        fired += 1;
+                        must_wake += usize::from(first.is_pending());
                     }
-                    assert!(c.0.load(Ordering::SeqCst) <= fired);
+                    assert!(c.0.load(Ordering::SeqCst) >= must_wake, "lost wake-up");
                 })
             })
             .collect();
         let watcher = {
             let stop = stop.clone();
             std::thread::spawn(move || {
-                for t in threads {
-                    t.join().unwrap();
-                }
+                // Stop the driver loop even if a thread panicked; the join below reports it.
+                let results: Vec<_> = threads.into_iter().map(|t| t.join()).collect();
                 stop.store(true, Ordering::SeqCst);
+                for r in results {
+                    r.unwrap();
+                }
             })
         };
         while !stop.load(Ordering::SeqCst) {
@@ -570,7 +580,7 @@ mod measure {
             .max(2);
         let per_thread = 200_000u32;
         for shards in [1, threads] {
-            let (_d, h) = Driver::new(false, true, shards, Box::new(|| {}));
+            let (_d, h) = Driver::new(false, shards, Box::new(|| {}));
             let start = std::time::Instant::now();
             let workers: Vec<_> = (0..threads)
                 .map(|_| {
@@ -612,9 +622,9 @@ mod measure {
                 let _ = arc_self.0.set(std::time::Instant::now());
             }
         }
-        let mut park = ParkThread::new();
+        let park = ParkThread::new();
         let unpark = park.unpark();
-        let (mut d, h) = Driver::new(false, true, 2, Box::new(move || unpark.unpark()));
+        let (mut d, h) = Driver::new(false, 2, Box::new(move || unpark.unpark()));
         let start = h.clock().now();
         let n = 10_000u64;
         let mut timers: Vec<_> = (0..n)
