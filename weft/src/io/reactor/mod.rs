@@ -1,0 +1,212 @@
+//! The I/O reactor: a `mio::Poll` (epoll, edge-triggered) and the readiness slots of every
+//! registered resource.
+//!
+//! Whoever parks on the runtime's driver calls [`Driver::turn`]: it waits in `epoll_wait`,
+//! stamps each event with the driver's tick, records the readiness in the resource's slot and
+//! wakes the tasks waiting for it. Resources ([`Registration`], [`PollEvented`]) hold a
+//! [`Handle`], which keeps the slots alive, so a resource outliving its runtime fails cleanly
+//! instead of touching freed memory. A `mio::Waker` lets any thread interrupt a parked driver.
+
+mod poll_evented;
+mod registration;
+pub(crate) mod scheduled_io;
+mod slab;
+
+pub(crate) use poll_evented::PollEvented;
+pub(crate) use registration::Registration;
+pub(crate) use scheduled_io::{gone, Direction, ReadyEvent};
+
+use crate::io::Ready;
+use slab::Slab;
+use std::fmt;
+use std::io;
+// Plain std types: the modelled protocol is the slot's (`scheduled_io`), not these.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The parking side of the reactor, owned by the one thread currently parked on it.
+pub(crate) struct Driver {
+    poll: mio::Poll,
+    events: mio::Events,
+    tick: u16,
+    handle: Handle,
+}
+
+/// A cloneable reference to the reactor: registers resources and interrupts `turn`.
+#[derive(Clone)]
+pub(crate) struct Handle {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    registry: mio::Registry,
+    waker: mio::Waker,
+    slab: Slab,
+    is_shutdown: AtomicBool,
+}
+
+impl Driver {
+    /// A reactor whose `turn` handles up to `nevents` events per wake-up.
+    pub(crate) fn new(nevents: usize) -> io::Result<(Driver, Handle)> {
+        let poll = mio::Poll::new()?;
+        let registry = poll.registry().try_clone()?;
+        let waker = mio::Waker::new(&registry, mio::Token(slab::WAKER_TOKEN))?;
+        let handle = Handle {
+            shared: Arc::new(Shared {
+                registry,
+                waker,
+                slab: Slab::new(),
+                is_shutdown: AtomicBool::new(false),
+            }),
+        };
+        let driver = Driver {
+            poll,
+            events: mio::Events::with_capacity(nevents.max(1)),
+            tick: 0,
+            handle: handle.clone(),
+        };
+        Ok((driver, handle))
+    }
+
+    /// Waits for events (at most `timeout`; `None`: until one arrives or `Handle::unpark`),
+    /// then dispatches them. `Some(Duration::ZERO)` only collects events already pending.
+    pub(crate) fn turn(&mut self, timeout: Option<Duration>) {
+        match self.poll.poll(&mut self.events, timeout) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return,
+            // epoll_wait fails only on programming errors (EBADF, EFAULT, EINVAL).
+            Err(e) => panic!("the I/O driver failed to wait for events: {e}"),
+        }
+        self.tick = self.tick.wrapping_add(1);
+        let slab = &self.handle.shared.slab;
+        for event in self.events.iter() {
+            if event.token().0 == slab::WAKER_TOKEN {
+                // Only here to end the wait; mio's waker needs no reset on Linux (eventfd
+                // is drained by mio).
+                continue;
+            }
+            let (index, generation) = slab::decode(event.token());
+            if let Some(slot) = slab.get(index) {
+                slot.set_readiness(generation, self.tick, Ready::from_mio(event));
+            }
+        }
+    }
+
+    /// Shuts the reactor down: no new registrations, every waiting task is woken and every
+    /// later operation on a registered resource fails with [`gone`].
+    pub(crate) fn shutdown(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+impl Handle {
+    /// The reactor of the runtime this thread is in.
+    ///
+    /// # Panics
+    /// Outside a runtime, or in one built without I/O enabled (tokio does the same).
+    #[track_caller]
+    pub(crate) fn current() -> Handle {
+        match test_context::current() {
+            Some(handle) => handle,
+            None => panic!(
+                "there is no reactor running: weft I/O types must be created inside a weft \
+                 runtime built with `enable_io` (or `enable_all`)"
+            ),
+        }
+    }
+
+    /// Interrupts a `turn` in progress on another thread, or makes the next one return
+    /// at once.
+    pub(crate) fn unpark(&self) {
+        // `wake` fails only if the eventfd counter would overflow, and then a wake-up is
+        // already pending, which is all we want.
+        let _ = self.shared.waker.wake();
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        self.shared.is_shutdown.load(Ordering::Acquire)
+    }
+
+    /// Marks the reactor gone and releases every waiter.
+    pub(crate) fn shutdown(&self) {
+        if self.shared.is_shutdown.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.shared.slab.shutdown();
+    }
+
+    /// Registrations alive right now (for tests and metrics).
+    pub(crate) fn num_registrations(&self) -> usize {
+        self.shared.slab.live()
+    }
+
+    /// Allocates a slot and registers `source` with the given interest.
+    fn add_source(
+        &self,
+        source: &mut impl mio::event::Source,
+        interest: mio::Interest,
+    ) -> io::Result<(usize, usize)> {
+        let (index, generation) = match self.shared.slab.allocate()? {
+            Some(slot) => slot,
+            None => return Err(gone()),
+        };
+        let token = slab::token(index, generation);
+        if let Err(e) = self.shared.registry.register(source, token, interest) {
+            self.shared.slab.release(index);
+            return Err(e);
+        }
+        Ok((index, generation))
+    }
+
+    fn deregister_source(&self, source: &mut impl mio::event::Source) -> io::Result<()> {
+        self.shared.registry.deregister(source)
+    }
+
+    fn release(&self, index: usize) {
+        self.shared.slab.release(index);
+    }
+
+    fn slot(&self, index: usize) -> &scheduled_io::ScheduledIo {
+        self.shared
+            .slab
+            .get(index)
+            .expect("a live registration's slot exists")
+    }
+}
+
+impl fmt::Debug for Driver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Driver").field("tick", &self.tick).finish()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("is_shutdown", &self.is_shutdown())
+            .finish()
+    }
+}
+
+/// Until the runtime core lands, unit tests enter a reactor through this thread-local.
+pub(crate) mod test_context {
+    use super::Handle;
+    use std::cell::RefCell;
+
+    thread_local! {
+        static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+    }
+
+    pub(crate) fn current() -> Option<Handle> {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+
+    #[cfg(test)]
+    pub(crate) fn set(handle: Option<Handle>) -> Option<Handle> {
+        CURRENT.with(|c| c.replace(handle))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests;
