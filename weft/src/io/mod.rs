@@ -1,1 +1,37 @@
-//! Asynchronous I/O traits, utilities and the reactor.
+//! Asynchronous I/O: traits, helpers and type definitions.
+//!
+//! This module mirrors `tokio::io`. The core traits are [`AsyncRead`], [`AsyncWrite`],
+//! [`AsyncBufRead`] and [`AsyncSeek`]: the asynchronous counterparts of `std::io::Read`,
+//! `Write`, `BufRead` and `Seek`. Their methods are poll functions; programs call the `async`
+//! methods of the extension traits ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`],
+//! [`AsyncSeekExt`]) instead.
+//!
+//! ```
+//! use weft::io::{AsyncReadExt, AsyncWriteExt};
+//!
+//! # futures::executor::block_on(async {
+//! let mut out = Vec::new();
+//! out.write_all(b"hello").await?;
+//! let mut reader = &out[..];
+//! let mut s = String::new();
+//! reader.read_to_string(&mut s).await?;
+//! assert_eq!(s, "hello");
+//! # Ok::<_, std::io::Error>(())
+//! # }).unwrap();
+//! ```
+
+mod async_buf_read;
+mod async_read;
+mod async_seek;
+mod async_write;
+#[allow(unsafe_code)]
+mod read_buf;
+mod util;
+
+pub use self::async_buf_read::AsyncBufRead;
+pub use self::async_read::AsyncRead;
+pub use self::async_seek::AsyncSeek;
+pub use self::async_write::AsyncWrite;
+pub use self::read_buf::ReadBuf;
+
+pub use std::io::{Error, ErrorKind, Result, SeekFrom};
