@@ -34,4 +34,9 @@ pub use self::async_seek::AsyncSeek;
 pub use self::async_write::AsyncWrite;
 pub use self::read_buf::ReadBuf;
 
+pub use self::util::{
+    AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader, BufStream, BufWriter,
+    Chain, Lines, Split, Take,
+};
+
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};

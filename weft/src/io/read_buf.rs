@@ -430,6 +430,38 @@ impl<'a> ReadBuf<'a> {
     }
 }
 
+impl ReadBuf<'_> {
+    /// Lets `f` fill a sub-buffer over the first `max` unfilled bytes (see [`take`](Self::take)),
+    /// then advances `self` by what `f` filled and keeps what it initialised.
+    ///
+    /// Adapters that cap a read (`Take`, `Chain`…) use it to pass part of their buffer down.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `f` replaced the sub-buffer with one over other memory.
+    pub(crate) fn with_sub_buf<T>(
+        &mut self,
+        max: usize,
+        f: impl FnOnce(&mut ReadBuf<'_>) -> T,
+    ) -> T {
+        let mut sub = self.take(max);
+        let ptr = sub.filled().as_ptr();
+        let out = f(&mut sub);
+        assert_eq!(
+            ptr,
+            sub.filled().as_ptr(),
+            "AsyncRead::poll_read replaced the ReadBuf it was given with another buffer"
+        );
+        let filled = sub.filled().len();
+        let init = sub.initialized().len();
+        // SAFETY: `sub` covers the memory right after `self`'s filled part (its start pointer is
+        // unchanged), and its first `init` bytes are initialised.
+        unsafe { self.assume_init(init) };
+        self.advance(filled);
+        out
+    }
+}
+
 impl fmt::Debug for ReadBuf<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ReadBuf")
