@@ -35,8 +35,10 @@ pub use self::async_write::AsyncWrite;
 pub use self::read_buf::ReadBuf;
 
 pub use self::util::{
-    AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader, BufStream, BufWriter,
-    Chain, Lines, Split, Take,
+    copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,
+    simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,
+    BufStream, BufWriter, Chain, DuplexStream, Empty, Join, Lines, ReadHalf, Repeat, SimplexStream,
+    Sink, Split, Take, WriteHalf,
 };
 
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};

@@ -123,10 +123,10 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// # Examples
     ///
     /// ```
-    /// use weft::io::AsyncBufReadExt;
+    /// use weft::io::{AsyncBufReadExt, BufReader};
     ///
     /// # futures::executor::block_on(async {
-    /// let mut segments = (&b"1 2"[..]).split(b' ');
+    /// let mut segments = BufReader::new(&b"1 2"[..]).split(b' ');
     /// assert_eq!(segments.next_segment().await?, Some(b"1".to_vec()));
     /// # Ok::<_, std::io::Error>(())
     /// # }).unwrap();

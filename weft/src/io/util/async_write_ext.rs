@@ -165,7 +165,8 @@ pub trait AsyncWriteExt: AsyncWrite {
     /// out.write_all(b"hello").await?;
     /// assert_eq!(out, b"hello");
     ///
-    /// let mut full = std::io::Cursor::new(&mut [0u8; 2][..]);
+    /// let mut storage = [0u8; 2];
+    /// let mut full = std::io::Cursor::new(&mut storage[..]);
     /// let err = full.write_all(b"abc").await.unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::WriteZero);
     /// # Ok::<_, std::io::Error>(())

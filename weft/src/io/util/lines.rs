@@ -186,10 +186,10 @@ pin_project! {
     /// # Examples
     ///
     /// ```
-    /// use weft::io::AsyncBufReadExt;
+    /// use weft::io::{AsyncBufReadExt, BufReader};
     ///
     /// # futures::executor::block_on(async {
-    /// let mut segments = (&b"a,bc,"[..]).split(b',');
+    /// let mut segments = BufReader::new(&b"a,bc,"[..]).split(b',');
     /// assert_eq!(segments.next_segment().await?, Some(b"a".to_vec()));
     /// assert_eq!(segments.next_segment().await?, Some(b"bc".to_vec()));
     /// assert_eq!(segments.next_segment().await?, None);
@@ -233,10 +233,10 @@ impl<R: AsyncBufRead> Split<R> {
     /// # Examples
     ///
     /// ```
-    /// use weft::io::AsyncBufReadExt;
+    /// use weft::io::{AsyncBufReadExt, BufReader};
     ///
     /// # futures::executor::block_on(async {
-    /// let mut segments = (&b"x;y"[..]).split(b';');
+    /// let mut segments = BufReader::new(&b"x;y"[..]).split(b';');
     /// assert_eq!(segments.next_segment().await?.as_deref(), Some(&b"x"[..]));
     /// assert_eq!(segments.next_segment().await?.as_deref(), Some(&b"y"[..]));
     /// assert_eq!(segments.next_segment().await?, None);
@@ -258,10 +258,10 @@ impl<R: AsyncBufRead> Split<R> {
     /// ```
     /// use std::future::poll_fn;
     /// use std::pin::Pin;
-    /// use weft::io::AsyncBufReadExt;
+    /// use weft::io::{AsyncBufReadExt, BufReader};
     ///
     /// # futures::executor::block_on(async {
-    /// let mut segments = (&b"x;"[..]).split(b';');
+    /// let mut segments = BufReader::new(&b"x;"[..]).split(b';');
     /// let seg = poll_fn(|cx| Pin::new(&mut segments).poll_next_segment(cx)).await?;
     /// assert_eq!(seg, Some(b"x".to_vec()));
     /// # Ok::<_, std::io::Error>(())
