@@ -24,6 +24,9 @@ mod async_buf_read;
 mod async_read;
 mod async_seek;
 mod async_write;
+#[cfg(feature = "futures-io")]
+pub mod compat;
+mod futures_io;
 #[allow(unsafe_code)]
 mod read_buf;
 mod util;
@@ -32,6 +35,9 @@ pub use self::async_buf_read::AsyncBufRead;
 pub use self::async_read::AsyncRead;
 pub use self::async_seek::AsyncSeek;
 pub use self::async_write::AsyncWrite;
+// For the I/O types of other modules (sockets, files…); unused without `futures-io`.
+#[allow(unused_imports)]
+pub(crate) use self::futures_io::impl_futures_io;
 pub use self::read_buf::ReadBuf;
 
 pub use self::util::{
