@@ -126,6 +126,46 @@ pub trait AsyncReadExt: AsyncRead {
         read(self, buf)
     }
 
+    /// Pulls some bytes from this source into `buf` (a `bytes::BufMut`), advancing it;
+    /// returns how many were read.
+    ///
+    /// Equivalent to:
+    ///
+    /// ```ignore
+    /// async fn read_buf<B: BufMut>(&mut self, buf: &mut B) -> io::Result<usize>;
+    /// ```
+    ///
+    /// Reads into the buffer's current chunk, without initialising it first. `Ok(0)` means end
+    /// of file, or that `buf` has no room left. Available with the `bytes` feature (part of
+    /// `full`).
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe: if it is used as a branch of `select!` and another branch
+    /// completes first, no data was read.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::io::AsyncReadExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut reader: &[u8] = b"hello";
+    /// let mut buf = Vec::with_capacity(16);
+    /// while reader.read_buf(&mut buf).await? > 0 {}
+    /// assert_eq!(buf, b"hello");
+    /// # Ok::<_, std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
+    #[cfg(feature = "bytes")]
+    fn read_buf<'a, B>(&'a mut self, buf: &'a mut B) -> super::bytes_io::ReadBuf<'a, Self, B>
+    where
+        Self: Unpin,
+        B: bytes::BufMut + ?Sized,
+    {
+        super::bytes_io::read_buf(self, buf)
+    }
+
     /// Reads exactly enough bytes to fill `buf`, returning `buf.len()`.
     ///
     /// Equivalent to:

@@ -136,6 +136,91 @@ pub trait AsyncWriteExt: AsyncWrite {
         write_vectored(self, bufs)
     }
 
+    /// Writes some bytes from `src` (a `bytes::Buf`), advancing it; returns how many were
+    /// written.
+    ///
+    /// Equivalent to:
+    ///
+    /// ```ignore
+    /// async fn write_buf<B: Buf>(&mut self, src: &mut B) -> io::Result<usize>;
+    /// ```
+    ///
+    /// Uses a vectored write when the writer supports one (up to 64 of the buffer's chunks).
+    /// Available with the `bytes` feature (part of `full`).
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe: if it is used as a branch of `select!` and another branch
+    /// completes first, no data was written (and `src` was not advanced).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut out = Vec::new();
+    /// let mut src: &[u8] = b"hello";
+    /// assert_eq!(out.write_buf(&mut src).await?, 5);
+    /// assert!(src.is_empty());
+    /// # Ok::<_, std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
+    #[cfg(feature = "bytes")]
+    fn write_buf<'a, B>(&'a mut self, src: &'a mut B) -> super::bytes_io::WriteBuf<'a, Self, B>
+    where
+        Self: Sized + Unpin,
+        B: bytes::Buf,
+    {
+        super::bytes_io::write_buf(self, src)
+    }
+
+    /// Writes all of `src` (a `bytes::Buf`), advancing it as bytes are written.
+    ///
+    /// Equivalent to:
+    ///
+    /// ```ignore
+    /// async fn write_all_buf(&mut self, src: impl Buf) -> io::Result<()>;
+    /// ```
+    ///
+    /// Available with the `bytes` feature (part of `full`).
+    ///
+    /// # Errors
+    ///
+    /// The first error of the writer; [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero)
+    /// if it accepts 0 bytes.
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe in the sense that no data is lost: if it is used as a branch
+    /// of `select!` and another branch completes first, `src` has been advanced by exactly the
+    /// bytes written, so calling it again continues where it stopped.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    ///
+    /// # futures::executor::block_on(async {
+    /// let mut out = Vec::new();
+    /// let mut src = std::io::Cursor::new(b"hello".to_vec());
+    /// out.write_all_buf(&mut src).await?;
+    /// assert_eq!(out, b"hello");
+    /// # Ok::<_, std::io::Error>(())
+    /// # }).unwrap();
+    /// ```
+    #[cfg(feature = "bytes")]
+    fn write_all_buf<'a, B>(
+        &'a mut self,
+        src: &'a mut B,
+    ) -> super::bytes_io::WriteAllBuf<'a, Self, B>
+    where
+        Self: Sized + Unpin,
+        B: bytes::Buf,
+    {
+        super::bytes_io::write_all_buf(self, src)
+    }
+
     /// Writes all of `src`.
     ///
     /// Equivalent to:

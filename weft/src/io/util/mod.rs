@@ -7,6 +7,9 @@ mod buf_read;
 mod buf_reader;
 mod buf_stream;
 mod buf_writer;
+#[cfg(feature = "bytes")]
+#[allow(unsafe_code)]
+mod bytes_io;
 mod chain;
 mod copy;
 mod copy_bidirectional;
