@@ -262,9 +262,10 @@ impl<'a> ReadBuf<'a> {
         );
         let end = self.filled + n;
         if self.initialized < end {
-            for b in &mut self.buf[self.initialized..end] {
-                *b = MaybeUninit::new(0);
-            }
+            let uninit = &mut self.buf[self.initialized..end];
+            // SAFETY: `uninit` is an in-bounds slice of `MaybeUninit<u8>`, for which any bytes
+            // (here zeroes) are valid.
+            unsafe { std::ptr::write_bytes(uninit.as_mut_ptr(), 0, uninit.len()) };
             self.initialized = end;
         }
         let slice = &mut self.buf[self.filled..end];
@@ -420,8 +421,11 @@ impl<'a> ReadBuf<'a> {
             self.remaining()
         );
         let end = self.filled + buf.len();
-        for (dst, src) in self.buf[self.filled..end].iter_mut().zip(buf) {
-            *dst = MaybeUninit::new(*src);
+        // SAFETY: `filled + buf.len() <= capacity` (asserted above), so the destination is in
+        // bounds of `self.buf`; `buf` is a shared slice and cannot overlap our exclusive one.
+        unsafe {
+            let dst = self.buf.as_mut_ptr().add(self.filled) as *mut u8;
+            std::ptr::copy_nonoverlapping(buf.as_ptr(), dst, buf.len());
         }
         if self.initialized < end {
             self.initialized = end;

@@ -216,8 +216,10 @@ impl Pipe {
             set_waker(&mut self.write_waker, cx);
             return Poll::Pending;
         }
-        if self.start > 0 && self.buf.len() + room > self.buf.capacity() {
-            // Reuse the consumed front instead of growing the allocation.
+        if self.start > 0 && self.start >= self.buffered() {
+            // Move the unread bytes to the front once the consumed prefix is at least as
+            // long: the copy is paid for by the reads that consumed it, and the allocation
+            // stays under twice `max_buf_size`.
             self.buf.drain(..self.start);
             self.start = 0;
         }
