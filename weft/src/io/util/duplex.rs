@@ -65,7 +65,6 @@ pub struct SimplexStream {
 }
 
 /// One direction: a bounded byte buffer plus the wakers of a blocked reader and writer.
-#[derive(Debug)]
 struct Pipe {
     /// Unread bytes are `buf[start..]`.
     buf: Vec<u8>,
@@ -238,6 +237,17 @@ impl Pipe {
             }
         }
         Poll::Ready(Ok(written))
+    }
+}
+
+impl std::fmt::Debug for Pipe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The buffered bytes themselves would flood the output.
+        f.debug_struct("Pipe")
+            .field("buffered", &self.buffered())
+            .field("max_buf_size", &self.max_buf_size)
+            .field("is_closed", &self.is_closed)
+            .finish_non_exhaustive()
     }
 }
 
