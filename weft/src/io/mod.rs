@@ -54,4 +54,5 @@ mod interest;
 pub use interest::Interest;
 mod ready;
 pub use ready::Ready;
+#[allow(unsafe_code)]
 pub(crate) mod reactor;

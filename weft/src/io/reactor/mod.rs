@@ -22,8 +22,9 @@ use std::fmt;
 use std::io;
 // Plain std types: the modelled protocol is the slot's (`scheduled_io`), not these.
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use std::time::Instant;
 
 /// The parking side of the reactor, owned by the one thread currently parked on it.
 pub(crate) struct Driver {
@@ -44,6 +45,17 @@ struct Shared {
     waker: mio::Waker,
     slab: Slab,
     is_shutdown: AtomicBool,
+    /// Readiness to re-report later (a listener backing off after EMFILE). Rare, so a
+    /// locked list with a flag for the fast path is enough.
+    deferred: Mutex<Vec<Deferred>>,
+    has_deferred: AtomicBool,
+}
+
+struct Deferred {
+    index: usize,
+    generation: usize,
+    ready: Ready,
+    at: Instant,
 }
 
 impl Driver {
@@ -58,6 +70,8 @@ impl Driver {
                 waker,
                 slab: Slab::new(),
                 is_shutdown: AtomicBool::new(false),
+                deferred: Mutex::new(Vec::new()),
+                has_deferred: AtomicBool::new(false),
             }),
         };
         let driver = Driver {
@@ -71,7 +85,23 @@ impl Driver {
 
     /// Waits for events (at most `timeout`; `None`: until one arrives or `Handle::unpark`),
     /// then dispatches them. `Some(Duration::ZERO)` only collects events already pending.
-    pub(crate) fn turn(&mut self, timeout: Option<Duration>) {
+    pub(crate) fn turn(&mut self, mut timeout: Option<Duration>) {
+        let shared = &*self.handle.shared;
+        let has_deferred = shared.has_deferred.load(Ordering::Acquire);
+        if has_deferred {
+            let now = Instant::now();
+            if let Some(at) = shared
+                .deferred
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .map(|d| d.at)
+                .min()
+            {
+                let until = at.saturating_duration_since(now);
+                timeout = Some(timeout.map_or(until, |t| t.min(until)));
+            }
+        }
         match self.poll.poll(&mut self.events, timeout) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => return,
@@ -89,6 +119,30 @@ impl Driver {
             let (index, generation) = slab::decode(event.token());
             if let Some(slot) = slab.get(index) {
                 slot.set_readiness(generation, self.tick, Ready::from_mio(event));
+            }
+        }
+        if has_deferred {
+            self.fire_deferred();
+        }
+    }
+
+    fn fire_deferred(&mut self) {
+        let shared = &*self.handle.shared;
+        let now = Instant::now();
+        let due: Vec<Deferred> = {
+            let mut deferred = shared.deferred.lock().unwrap_or_else(|e| e.into_inner());
+            let (due, later) = std::mem::take(&mut *deferred)
+                .into_iter()
+                .partition(|d| d.at <= now);
+            *deferred = later;
+            shared
+                .has_deferred
+                .store(!deferred.is_empty(), Ordering::Release);
+            due
+        };
+        for d in due {
+            if let Some(slot) = shared.slab.get(d.index) {
+                slot.set_readiness(d.generation, self.tick, d.ready);
             }
         }
     }
@@ -157,6 +211,27 @@ impl Handle {
             return Err(e);
         }
         Ok((index, generation))
+    }
+
+    /// Re-reports `ready` for the slot after `delay` (used to back off without spinning).
+    fn defer(&self, index: usize, ready: Ready, delay: Duration) {
+        let Some(slot) = self.shared.slab.get(index) else {
+            return;
+        };
+        let generation = slot.generation();
+        self.shared
+            .deferred
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Deferred {
+                index,
+                generation,
+                ready,
+                at: Instant::now() + delay,
+            });
+        self.shared.has_deferred.store(true, Ordering::Release);
+        // The parked driver must recompute its timeout.
+        self.unpark();
     }
 
     fn deregister_source(&self, source: &mut impl mio::event::Source) -> io::Result<()> {

@@ -2,8 +2,9 @@
 
 use super::scheduled_io::Direction;
 use super::{Handle, Registration};
-use crate::io::Interest;
+use crate::io::{Interest, ReadBuf};
 use std::io::{self, Read, Write};
+use std::mem::MaybeUninit;
 use std::ops::Deref;
 use std::task::{ready, Context, Poll};
 
@@ -72,6 +73,43 @@ where
                         self.registration.clear_readiness(event);
                     }
                     return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    self.registration.clear_readiness(event)
+                }
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
+
+    /// `AsyncRead::poll_read` for sockets: reads straight into the unfilled, possibly
+    /// uninitialised part of `buf` (no zeroing pass).
+    pub(crate) fn poll_read(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        loop {
+            let event = ready!(self.registration.poll_read_ready(cx))?;
+            // SAFETY: `ReadBuf::unfilled_mut` requires that no uninitialised byte is
+            // de-initialised, which we never do; we only hand the memory to `read`.
+            let unfilled: &mut [MaybeUninit<u8>] = unsafe { buf.unfilled_mut() };
+            let len = unfilled.len();
+            // SAFETY: a socket's `Read::read` is a `read(2)`/`recv(2)` syscall that only
+            // writes into the buffer and never reads it, so exposing uninitialised bytes as
+            // `&mut [u8]` to it cannot let anyone observe them; `MaybeUninit<u8>` and `u8`
+            // have the same layout.
+            let dst = unsafe { &mut *(unfilled as *mut [MaybeUninit<u8>] as *mut [u8]) };
+            let mut io = self.io.as_ref().expect("source present until drop");
+            match io.read(dst) {
+                Ok(n) => {
+                    if n > 0 && n < len {
+                        self.registration.clear_readiness(event);
+                    }
+                    // SAFETY: the kernel initialised the first `n` bytes of the unfilled part.
+                    unsafe { buf.assume_init(n) };
+                    buf.advance(n);
+                    return Poll::Ready(Ok(()));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.registration.clear_readiness(event)

@@ -117,6 +117,15 @@ impl Registration {
         res
     }
 
+    /// Clears `event` and has the reactor report the same readiness again after `delay`:
+    /// the caller waits instead of retrying an operation that failed for a reason no
+    /// readiness event will announce the end of (a listener out of file descriptors).
+    pub(crate) fn defer_readiness(&self, event: ReadyEvent, delay: std::time::Duration) {
+        self.clear_readiness(event);
+        self.handle
+            .defer(self.index, event.ready.without_closed(), delay);
+    }
+
     /// The readiness matching `interest` the reactor last reported (no waiting).
     pub(crate) fn ready_now(&self, interest: Interest) -> ReadyEvent {
         self.slot().ready_event(interest.mask())

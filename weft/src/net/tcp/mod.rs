@@ -1,0 +1,13 @@
+//! TCP: [`TcpListener`], [`TcpStream`], [`TcpSocket`] and the halves of a split stream.
+
+mod listener;
+mod socket;
+pub mod split;
+pub mod split_owned;
+mod stream;
+
+pub use listener::TcpListener;
+pub use socket::TcpSocket;
+pub use split::{ReadHalf, WriteHalf};
+pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
+pub use stream::TcpStream;
