@@ -134,40 +134,13 @@ pub(crate) async fn resolve<A: ToSocketAddrs>(addr: A) -> io::Result<Vec<SocketA
 fn blocking_lookup<I: Iterator<Item = SocketAddr>>(
     f: impl FnOnce() -> io::Result<I> + Send + 'static,
 ) -> impl Future<Output = io::Result<Vec<SocketAddr>>> {
-    // TODO(core merge): run on the runtime's blocking pool (`crate::task::spawn_blocking`);
-    // until it exists each lookup gets its own short-lived thread.
-    type Slot = (
-        Option<io::Result<Vec<SocketAddr>>>,
-        Option<std::task::Waker>,
-    );
-    let state: std::sync::Arc<std::sync::Mutex<Slot>> = Default::default();
-    let spawned = {
-        let state = state.clone();
-        std::thread::Builder::new()
-            .name("weft-lookup".into())
-            .spawn(move || {
-                let res = f().map(|it| it.collect::<Vec<_>>());
-                let mut slot = state.lock().unwrap_or_else(|e| e.into_inner());
-                slot.0 = Some(res);
-                if let Some(w) = slot.1.take() {
-                    w.wake();
-                }
-            })
-    };
-    let mut spawn_err = spawned.err();
-    std::future::poll_fn(move |cx| {
-        if let Some(e) = spawn_err.take() {
-            return std::task::Poll::Ready(Err(e));
+    let handle = crate::task::spawn_blocking(move || f().map(|it| it.collect::<Vec<_>>()));
+    async move {
+        match handle.await {
+            Ok(res) => res,
+            Err(e) => Err(io::Error::other(format!("host name lookup failed: {e}"))),
         }
-        let mut slot = state.lock().unwrap_or_else(|e| e.into_inner());
-        match slot.0.take() {
-            Some(res) => std::task::Poll::Ready(res),
-            None => {
-                slot.1 = Some(cx.waker().clone());
-                std::task::Poll::Pending
-            }
-        }
-    })
+    }
 }
 
 /// Runs `f` on each address in turn; returns the first success or the last error.

@@ -161,6 +161,15 @@ impl Handle {
     /// Outside a runtime, or in one built without I/O enabled (tokio does the same).
     #[track_caller]
     pub(crate) fn current() -> Handle {
+        if let Ok(rt) = crate::runtime::Handle::try_current() {
+            match rt.driver().io() {
+                Some(io) => return io.clone(),
+                None => panic!(
+                    "the current weft runtime has I/O disabled: call `enable_io` (or \
+                     `enable_all`) on its `Builder` to use weft I/O types"
+                ),
+            }
+        }
         match test_context::current() {
             Some(handle) => handle,
             None => panic!(
