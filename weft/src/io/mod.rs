@@ -54,5 +54,13 @@ mod interest;
 pub use interest::Interest;
 mod ready;
 pub use ready::Ready;
+mod async_fd;
 #[allow(unsafe_code)]
 pub(crate) mod reactor;
+
+/// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness-based I/O on any file descriptor.
+pub mod unix {
+    pub use super::async_fd::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
+}

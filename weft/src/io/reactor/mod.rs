@@ -14,7 +14,7 @@ mod slab;
 
 pub(crate) use poll_evented::PollEvented;
 pub(crate) use registration::Registration;
-pub(crate) use scheduled_io::{gone, Direction};
+pub(crate) use scheduled_io::{gone, Direction, ReadyEvent};
 
 use crate::io::Ready;
 use slab::Slab;
