@@ -38,4 +38,4 @@ pub mod unix;
 pub use addr::{lookup_host, ToSocketAddrs};
 pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
-// UNIX_REEXPORT
+pub use unix::{UnixDatagram, UnixListener, UnixStream};

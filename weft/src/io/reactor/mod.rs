@@ -11,6 +11,7 @@ mod poll_evented;
 mod registration;
 pub(crate) mod scheduled_io;
 mod slab;
+pub(crate) mod sys;
 
 pub(crate) use poll_evented::PollEvented;
 pub(crate) use registration::Registration;
@@ -200,6 +201,7 @@ impl Handle {
     }
 
     /// Registrations alive right now (for tests and metrics).
+    #[cfg(test)]
     pub(crate) fn num_registrations(&self) -> usize {
         self.shared.slab.live()
     }

@@ -56,9 +56,10 @@ impl<E: mio::event::Source> PollEvented<E>
 where
     for<'a> &'a E: Read + Write,
 {
-    /// Reads into `buf` once the source is readable. A short read means the socket is drained
+    /// Reads into `buf` once the source is readable (the slice form of `poll_read`). A short read means the socket is drained
     /// (edge-triggered epoll will report the next data), so readiness is cleared right away
     /// and the next call waits instead of paying for a `WouldBlock` syscall.
+    #[cfg(test)]
     pub(crate) fn poll_read_slice(
         &self,
         cx: &mut Context<'_>,

@@ -18,17 +18,6 @@ pub(crate) struct Registration {
 }
 
 impl Registration {
-    /// Registers `source` with the reactor of the current runtime.
-    ///
-    /// # Panics
-    /// Outside a runtime, or in one built without `enable_io`, like tokio.
-    pub(crate) fn new_with_interest(
-        source: &mut impl mio::event::Source,
-        interest: Interest,
-    ) -> io::Result<Registration> {
-        Self::new_with_interest_and_handle(source, interest, Handle::current())
-    }
-
     pub(crate) fn new_with_interest_and_handle(
         source: &mut impl mio::event::Source,
         interest: Interest,
@@ -41,10 +30,6 @@ impl Registration {
     /// Removes `source` from the reactor's interest list; the slot stays until drop.
     pub(crate) fn deregister(&self, source: &mut impl mio::event::Source) -> io::Result<()> {
         self.handle.deregister_source(source)
-    }
-
-    pub(crate) fn handle(&self) -> &Handle {
-        &self.handle
     }
 
     fn slot(&self) -> &ScheduledIo {
@@ -124,11 +109,6 @@ impl Registration {
         self.clear_readiness(event);
         self.handle
             .defer(self.index, event.ready.without_closed(), delay);
-    }
-
-    /// The readiness matching `interest` the reactor last reported (no waiting).
-    pub(crate) fn ready_now(&self, interest: Interest) -> ReadyEvent {
-        self.slot().ready_event(interest.mask())
     }
 
     /// Waits until readiness matching `interest` is set; any number of callers may wait at

@@ -118,6 +118,7 @@ impl Slab {
     }
 
     /// Registrations alive right now.
+    #[cfg(test)]
     pub(crate) fn live(&self) -> usize {
         self.alloc.lock().live
     }

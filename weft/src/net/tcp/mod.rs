@@ -1,5 +1,6 @@
 //! TCP: [`TcpListener`], [`TcpStream`], [`TcpSocket`] and the halves of a split stream.
 
+pub(crate) use listener::is_resource_exhaustion;
 mod listener;
 mod socket;
 pub mod split;
