@@ -30,10 +30,11 @@ rt_test! {
         let mut buf = [0u8; 16];
         assert_eq!(read_some(&fd, &mut buf).await, 3);
         // Drained: the next try gets WouldBlock and clears; a later write wakes us again.
-        let mut guard = fd.readable().await.unwrap();
-        assert!(guard.try_io(|inner| inner.get_ref().read(&mut buf)).is_err());
-        assert!(guard.ready().is_empty());
-        drop(guard);
+        {
+            let mut guard = fd.readable().await.unwrap();
+            assert!(guard.try_io(|inner| inner.get_ref().read(&mut buf)).is_err());
+            assert!(guard.ready().is_empty());
+        }
         let writer = std::thread::spawn(move || { peer.write_all(b"two").unwrap(); peer });
         assert_eq!(read_some(&fd, &mut buf).await, 3);
         assert_eq!(&buf[..3], b"two");

@@ -123,7 +123,7 @@ fn emfile_child(flavor: &str) {
             .await
             .unwrap();
         let mut retries = 0;
-        while let Ok(Some(ev)) = rx.try_next() {
+        while let Ok(ev) = rx.try_recv() {
             match ev {
                 Event::Failed(_) => retries += 1,
                 Event::Accepted(_) => panic!("accepted while out of descriptors"),

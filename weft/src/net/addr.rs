@@ -199,7 +199,7 @@ mod tests {
             ("127.0.0.1", 80).to_addrs(),
             (Ipv4Addr::LOCALHOST, 80).to_addrs(),
             String::from("127.0.0.1:80").to_addrs(),
-            (&want).to_addrs(),
+            ToSocketAddrsPriv::to_addrs(&&want),
         ] {
             match lookup {
                 Lookup::Done(Ok(v)) => assert_eq!(v, vec![want]),

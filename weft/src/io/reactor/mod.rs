@@ -162,18 +162,15 @@ impl Handle {
     /// Outside a runtime, or in one built without I/O enabled (tokio does the same).
     #[track_caller]
     pub(crate) fn current() -> Handle {
-        if let Ok(rt) = crate::runtime::Handle::try_current() {
-            match rt.driver().io() {
-                Some(io) => return io.clone(),
+        match crate::runtime::Handle::try_current() {
+            Ok(rt) => match rt.driver().io() {
+                Some(io) => io.clone(),
                 None => panic!(
                     "the current weft runtime has I/O disabled: call `enable_io` (or \
                      `enable_all`) on its `Builder` to use weft I/O types"
                 ),
-            }
-        }
-        match test_context::current() {
-            Some(handle) => handle,
-            None => panic!(
+            },
+            Err(_) => panic!(
                 "there is no reactor running: weft I/O types must be created inside a weft \
                  runtime built with `enable_io` (or `enable_all`)"
             ),
@@ -272,25 +269,6 @@ impl fmt::Debug for Handle {
         f.debug_struct("Handle")
             .field("is_shutdown", &self.is_shutdown())
             .finish()
-    }
-}
-
-/// Until the runtime core lands, unit tests enter a reactor through this thread-local.
-pub(crate) mod test_context {
-    use super::Handle;
-    use std::cell::RefCell;
-
-    thread_local! {
-        static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
-    }
-
-    pub(crate) fn current() -> Option<Handle> {
-        CURRENT.with(|c| c.borrow().clone())
-    }
-
-    #[cfg(test)]
-    pub(crate) fn set(handle: Option<Handle>) -> Option<Handle> {
-        CURRENT.with(|c| c.replace(handle))
     }
 }
 
