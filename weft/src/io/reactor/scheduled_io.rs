@@ -444,7 +444,8 @@ mod tests {
         let count = Arc::new(Count(StdAtomic::new(0)));
         let waker = Waker::from(count.clone());
         let mut cx = Context::from_waker(&waker);
-        let mut futs: Vec<_> = (0..5)
+        // More than the wake list holds inline.
+        let mut futs: Vec<_> = (0..12)
             .map(|_| Box::pin(io.readiness(Interest::READABLE)))
             .collect();
         let mut writer = Box::pin(io.readiness(Interest::WRITABLE));
