@@ -243,3 +243,21 @@ rt_test! {
         assert!(saw_other, "the reading task never yielded to the other task");
     }
 }
+
+#[test]
+#[should_panic(expected = "there is no reactor running")]
+fn creating_a_socket_outside_a_runtime_panics_clearly() {
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let _ = TcpListener::from_std(std_listener);
+}
+
+#[test]
+#[should_panic(expected = "I/O disabled")]
+fn creating_a_socket_in_a_runtime_without_io_panics_clearly() {
+    let rt = weft::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let _guard = rt.enter();
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let _ = TcpListener::from_std(std_listener);
+}
