@@ -227,20 +227,29 @@ rt_test! {
     }
 
     async fn coop_budget_yields_on_an_always_ready_socket() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        const LEN: usize = 64 * 1024;
         let (mut client, mut server) = pair().await;
-        client.write_all(&[1u8; 1024]).await.unwrap();
-        // Reading one byte at a time from a full socket would never return Pending; the budget
-        // must still make the task yield so others run.
-        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let f2 = flag.clone();
-        let other = weft::spawn(async move { f2.store(true, std::sync::atomic::Ordering::SeqCst) });
-        let mut saw_other = false;
-        for _ in 0..1024 {
-            server.read_exact(&mut [0u8; 1]).await.unwrap();
-            saw_other |= flag.load(std::sync::atomic::Ordering::SeqCst);
-        }
-        other.await.unwrap();
-        assert!(saw_other, "the reading task never yielded to the other task");
+        client.write_all(&vec![1u8; LEN]).await.unwrap();
+        // Reading one byte at a time from a socket that always has data never returns Pending
+        // on its own; the budget must still make the reading task yield so others run.
+        let reader = weft::spawn(async move {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f2 = flag.clone();
+            let other = weft::spawn(async move { f2.store(true, Ordering::SeqCst) });
+            let mut reads_before_other = None;
+            for i in 0..LEN {
+                server.read_exact(&mut [0u8; 1]).await.unwrap();
+                if reads_before_other.is_none() && flag.load(Ordering::SeqCst) {
+                    reads_before_other = Some(i);
+                }
+            }
+            other.await.unwrap();
+            reads_before_other
+        });
+        let seen_after = reader.await.unwrap();
+        assert!(seen_after.is_some(), "the reading task never let the other task run");
     }
 }
 
