@@ -515,6 +515,46 @@ mod loom_tests {
         });
     }
 
+    /// The many-waiters path of the same race: clear after `WouldBlock`, then wait on a
+    /// `readiness` future while the driver reports a newer event.
+    #[test]
+    fn loom_readiness_future_no_lost_wakeup_after_clear() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::default());
+            io.set_readiness(0, 1, Ready::READABLE);
+            let seen = io.ready_event(Interest::READABLE.mask());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || {
+                    io.set_readiness(0, 2, Ready::READABLE);
+                })
+            };
+            io.clear_readiness(seen);
+            let ev = loom::future::block_on(io.readiness(Interest::READABLE));
+            assert!(ev.ready.is_readable());
+            driver.join().unwrap();
+        });
+    }
+
+    /// An event for the old generation racing the slot's release is never applied to the
+    /// slot's next registration.
+    #[test]
+    fn loom_stale_event_never_reaches_the_next_generation() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::default());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || {
+                    io.set_readiness(0, 1, Ready::READABLE);
+                })
+            };
+            let next = io.release();
+            driver.join().unwrap();
+            assert_eq!(io.generation(), next);
+            assert!(io.ready_event(Ready::ALL).ready.is_empty());
+        });
+    }
+
     /// Same protocol for the many-waiters path, with shutdown racing a readiness event.
     #[test]
     fn loom_readiness_future_sees_event_or_shutdown() {
