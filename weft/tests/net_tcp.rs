@@ -270,3 +270,45 @@ fn creating_a_socket_in_a_runtime_without_io_panics_clearly() {
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let _ = TcpListener::from_std(std_listener);
 }
+
+/// On the multi-thread runtime, a task hogging one worker must not stop I/O on the other.
+#[test]
+fn io_proceeds_while_another_worker_is_busy() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let rt = support::multi_thread();
+    rt.block_on(async {
+        let done = Arc::new(AtomicBool::new(false));
+        let (started_tx, started_rx) = futures::channel::oneshot::channel();
+        let hog = {
+            let done = done.clone();
+            weft::spawn(async move {
+                started_tx.send(()).unwrap();
+                // Never yields; gives up after a generous deadline so a failure cannot hang.
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while !done.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    std::hint::spin_loop();
+                }
+                done.load(Ordering::SeqCst)
+            })
+        };
+        started_rx.await.unwrap();
+        let io = weft::spawn(async {
+            let (mut client, mut server) = pair().await;
+            for _ in 0..100 {
+                client.write_all(b"ping").await.unwrap();
+                let mut buf = [0u8; 4];
+                server.read_exact(&mut buf).await.unwrap();
+                server.write_all(&buf).await.unwrap();
+                client.read_exact(&mut buf).await.unwrap();
+            }
+        });
+        io.await.unwrap();
+        done.store(true, Ordering::SeqCst);
+        assert!(
+            hog.await.unwrap(),
+            "I/O only finished after the hog gave up"
+        );
+    });
+}
