@@ -24,11 +24,13 @@ mod async_buf_read;
 mod async_read;
 mod async_seek;
 mod async_write;
+mod blocking;
 #[cfg(feature = "futures-io")]
 pub mod compat;
 mod futures_io;
 #[allow(unsafe_code)]
 mod read_buf;
+mod stdio;
 mod util;
 
 pub use self::async_buf_read::AsyncBufRead;
@@ -39,6 +41,7 @@ pub use self::async_write::AsyncWrite;
 #[allow(unused_imports)]
 pub(crate) use self::futures_io::impl_futures_io;
 pub use self::read_buf::ReadBuf;
+pub use self::stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
 pub use self::util::{
     copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,
