@@ -161,6 +161,10 @@ where
                 me.state = State::Idle(Some(buf));
                 return Poll::Ready(Ok(()));
             }
+            if dst.remaining() == 0 {
+                me.state = State::Idle(Some(buf));
+                return Poll::Ready(Ok(()));
+            }
             let len = std::cmp::min(dst.remaining(), MAX_BUF);
             me.start(move |rd, buf| buf.read_from(rd, len), buf);
         }
