@@ -6,6 +6,20 @@
 //! methods of the extension traits ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`],
 //! [`AsyncSeekExt`]) instead.
 //!
+//! Besides the traits:
+//!
+//! - buffering: [`BufReader`], [`BufWriter`], [`BufStream`], and line/segment readers
+//!   ([`Lines`], [`Split`]);
+//! - copying: [`copy`], [`copy_buf`], [`copy_bidirectional`];
+//! - in-memory pipes: [`duplex`] ([`DuplexStream`]) and [`simplex`] ([`SimplexStream`]);
+//! - adapters: [`split`] ([`ReadHalf`], [`WriteHalf`]), [`join`], `take`/`chain` ([`Take`],
+//!   [`Chain`]), and the trivial [`empty`], [`sink`], [`repeat`];
+//! - the process's standard streams: [`stdin`], [`stdout`], [`stderr`] (on the blocking pool).
+//!
+//! Features: `bytes` (in `full`) adds `read_buf`/`write_buf`/`write_all_buf` over `bytes`
+//! buffers; `futures-io` (on by default) makes these types implement the `futures` I/O traits
+//! too and adds the `compat` adapters.
+//!
 //! ```
 //! use weft::io::{AsyncReadExt, AsyncWriteExt};
 //!
