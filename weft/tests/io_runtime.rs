@@ -137,4 +137,72 @@ rt_test! {
         weft::spawn(async move { stop.store(true, Ordering::Release) }).await.unwrap();
         assert!(busy.await.unwrap() > 0);
     }
+
+    async fn backpressure_through_a_tiny_duplex() {
+        let (mut a, mut b) = weft::io::duplex(8);
+        let data: Vec<u8> = (0..1u32 << 16).map(|i| (i * 31) as u8).collect();
+        let expected = data.clone();
+        let writer = weft::spawn(async move {
+            a.write_all(&data).await.unwrap();
+            a.shutdown().await.unwrap();
+        });
+        let mut got = Vec::new();
+        b.read_to_end(&mut got).await.unwrap();
+        writer.await.unwrap();
+        assert!(got == expected);
+    }
+
+    async fn simplex_halves_in_two_tasks() {
+        let (mut rx, mut tx) = weft::io::simplex(4);
+        let producer = weft::spawn(async move {
+            for i in 0..1000u32 {
+                tx.write_u32(i).await.unwrap();
+            }
+            tx.shutdown().await.unwrap();
+        });
+        for i in 0..1000u32 {
+            assert_eq!(rx.read_u32().await.unwrap(), i);
+        }
+        producer.await.unwrap();
+        let mut rest = Vec::new();
+        assert_eq!(rx.read_to_end(&mut rest).await.unwrap(), 0);
+    }
+
+    async fn buf_stream_request_response_between_tasks() {
+        let (client, server) = weft::io::duplex(32);
+        let server = weft::spawn(async move {
+            let mut server = weft::io::BufStream::new(server);
+            let mut line = String::new();
+            let mut served = 0;
+            while server.read_line(&mut line).await.unwrap() > 0 {
+                server.write_all(format!("echo: {line}").as_bytes()).await.unwrap();
+                server.flush().await.unwrap();
+                line.clear();
+                served += 1;
+            }
+            served
+        });
+        let mut client = weft::io::BufStream::new(client);
+        let mut reply = String::new();
+        for i in 0..50 {
+            client.write_all(format!("req {i}\n").as_bytes()).await.unwrap();
+            client.flush().await.unwrap();
+            reply.clear();
+            client.read_line(&mut reply).await.unwrap();
+            assert_eq!(reply, format!("echo: req {i}\n"));
+        }
+        drop(client);
+        assert_eq!(server.await.unwrap(), 50);
+    }
+
+    async fn dropping_a_duplex_end_wakes_a_blocked_reader() {
+        let (a, mut b) = weft::io::duplex(8);
+        let reader = weft::spawn(async move {
+            let mut buf = [0u8; 4];
+            b.read(&mut buf).await.unwrap()
+        });
+        weft::task::yield_now().await;
+        drop(a);
+        assert_eq!(reader.await.unwrap(), 0);
+    }
 }
