@@ -16,7 +16,7 @@
 //!   [`Chain`]), and the trivial [`empty`], [`sink`], [`repeat`];
 //! - the process's standard streams: [`stdin`], [`stdout`], [`stderr`] (on the blocking pool).
 //!
-//! Features: `bytes` (in `full`) adds `read_buf`/`write_buf`/`write_all_buf` over `bytes`
+//! Features: `bytes` (enabled by `io-util` and `full`, as in tokio) adds `read_buf`/`write_buf`/`write_all_buf` over `bytes`
 //! buffers; `futures-io` (on by default) makes these types implement the `futures` I/O traits
 //! too and adds the `compat` adapters.
 //!
