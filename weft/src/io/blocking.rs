@@ -217,3 +217,87 @@ where
         self.poll_flush(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::{AsyncReadExt, AsyncWriteExt};
+    use std::sync::{Arc, Mutex};
+
+    fn rt() -> crate::runtime::Runtime {
+        crate::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+    }
+
+    /// A writer that records what it got and fails on demand.
+    #[derive(Clone, Default)]
+    struct Shared {
+        data: Arc<Mutex<Vec<u8>>>,
+        fail_next: Arc<Mutex<bool>>,
+        flushes: Arc<Mutex<usize>>,
+    }
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if std::mem::take(&mut *self.fail_next.lock().unwrap()) {
+                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "injected"));
+            }
+            self.data.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            *self.flushes.lock().unwrap() += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn writes_land_after_flush() {
+        rt().block_on(async {
+            let shared = Shared::default();
+            let mut w = Blocking::new(shared.clone());
+            w.write_all(b"hello ").await.unwrap();
+            w.write_all(b"world").await.unwrap();
+            w.flush().await.unwrap();
+            assert_eq!(&*shared.data.lock().unwrap(), b"hello world");
+            assert_eq!(*shared.flushes.lock().unwrap(), 1);
+            // Nothing written since: flushing again does not touch the object.
+            w.flush().await.unwrap();
+            assert_eq!(*shared.flushes.lock().unwrap(), 1);
+        });
+    }
+
+    #[test]
+    fn a_failed_write_is_reported_by_the_next_call() {
+        rt().block_on(async {
+            let shared = Shared::default();
+            *shared.fail_next.lock().unwrap() = true;
+            let mut w = Blocking::new(shared.clone());
+            // Accepted at once; the failure happens on the blocking pool.
+            assert_eq!(w.write(b"lost").await.unwrap(), 4);
+            let err = w.flush().await.unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+            // The writer keeps working afterwards.
+            w.write_all(b"ok").await.unwrap();
+            w.flush().await.unwrap();
+            assert_eq!(&*shared.data.lock().unwrap(), b"ok");
+        });
+    }
+
+    #[test]
+    fn reads_come_through_in_order() {
+        rt().block_on(async {
+            let data: Vec<u8> = (0..100_000u32).map(|i| i as u8).collect();
+            let mut r = Blocking::new(io::Cursor::new(data.clone()));
+            let mut small = [0u8; 3];
+            r.read_exact(&mut small).await.unwrap();
+            assert_eq!(&small, &data[..3]);
+            let mut rest = Vec::new();
+            r.read_to_end(&mut rest).await.unwrap();
+            assert_eq!(rest, &data[3..]);
+            assert_eq!(r.read(&mut []).await.unwrap(), 0);
+        });
+    }
+}
