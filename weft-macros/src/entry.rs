@@ -581,7 +581,10 @@ fn generate(func: ItemFn, kind: Kind, config: &Config) -> TokenStream {
 
     let crate_path = match &config.crate_path {
         Some(p) => p.clone(),
-        None => path_tokens("::weft", Span::call_site()),
+        None => path_tokens(
+            &format!("::{}", crate::crate_name::weft_crate_name()),
+            Span::call_site(),
+        ),
     };
     let crate_path = crate_path.to_string();
 

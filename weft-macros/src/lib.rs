@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+mod crate_name;
 mod entry;
 mod select;
 
@@ -45,8 +46,10 @@ use proc_macro::TokenStream;
 /// - `worker_threads = N`: number of worker threads (multi-thread flavor only; `N > 0`).
 ///   Defaults to the number of CPUs.
 /// - `start_paused = true`: start with the clock paused (current-thread flavor only).
-/// - `crate = "path"`: where to find weft, when it is not available as `weft` (for example
-///   when the dependency was renamed, or inside weft itself: `crate = "crate"`).
+/// - `crate = "path"`: where to find weft. By default the generated code uses `::weft`, or
+///   the dependency's name when the caller's `Cargo.toml` renames it
+///   (`tokio = { package = "weft", .. }` gives `::tokio`); set this when neither works, for
+///   example inside weft itself (`crate = "crate"`) or behind a re-export.
 ///
 /// `main` may return a value, for example a `Result`; it is what `block_on` returns.
 ///
