@@ -95,7 +95,7 @@ macro_rules! join {
 
     // ===== Normalisation: one future per step =====
 
-    (@ { biased=$biased:literal; free=(); $($t:tt)* } $e:expr, $($r:tt)+) => {
+    (@ { biased=$biased:literal; free=(); $($t:tt)* } $e:expr, $($r:tt)*) => {
         ::core::compile_error!("join! supports at most 64 futures")
     };
     (@ { biased=$biased:literal; free=($s:tt $($free:tt)*); $($t:tt)* } $e:expr, $($r:tt)*) => {

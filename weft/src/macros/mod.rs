@@ -4,6 +4,8 @@
 //! expansions reach helpers through `$crate::macros::support`, which is public only so that
 //! the expansions in users' crates can name it; it is not part of weft's API.
 
+#[cfg(doctest)]
+mod compile_fail;
 mod join;
 mod maybe_done;
 mod pin;

@@ -98,7 +98,7 @@ macro_rules! try_join {
 
     // ===== Normalisation: one future per step =====
 
-    (@ { biased=$biased:literal; free=(); $($t:tt)* } $e:expr, $($r:tt)+) => {
+    (@ { biased=$biased:literal; free=(); $($t:tt)* } $e:expr, $($r:tt)*) => {
         ::core::compile_error!("try_join! supports at most 64 futures")
     };
     (@ { biased=$biased:literal; free=($s:tt $($free:tt)*); $($t:tt)* } $e:expr, $($r:tt)*) => {
