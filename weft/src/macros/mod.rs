@@ -48,4 +48,57 @@ mod tests {
             assert_eq!(fut.await, 4);
         });
     }
+
+    /// A waker that counts its wakes.
+    fn counting_waker() -> (
+        std::task::Waker,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        struct Count(Arc<AtomicUsize>);
+        impl std::task::Wake for Count {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let n = Arc::new(AtomicUsize::new(0));
+        (Arc::new(Count(n.clone())).into(), n)
+    }
+
+    #[test]
+    fn select_yields_when_the_budget_is_spent() {
+        use std::future::Future;
+        use std::sync::atomic::Ordering;
+        use std::task::{Context, Poll};
+
+        let (waker, wakes) = counting_waker();
+        let mut cx = Context::from_waker(&waker);
+        crate::runtime::coop::budget(|| {
+            // Spend the whole budget, as a busy task would.
+            while let Poll::Ready(mut restore) = crate::runtime::coop::poll_proceed(&mut cx) {
+                restore.made_progress();
+            }
+            let wakes_before = wakes.load(Ordering::SeqCst);
+            let polled = std::cell::Cell::new(false);
+            let fut = async {
+                crate::select! {
+                    _ = async { polled.set(true) } => 1,
+                }
+            };
+            let mut fut = std::pin::pin!(fut);
+            assert!(fut.as_mut().poll(&mut cx).is_pending());
+            assert!(!polled.get(), "no branch is polled without budget");
+            assert_eq!(
+                wakes.load(Ordering::SeqCst),
+                wakes_before + 1,
+                "the task is woken to run again"
+            );
+
+            // With a fresh budget (the next poll of the task) it completes.
+            crate::runtime::coop::budget(|| {
+                assert_eq!(fut.as_mut().poll(&mut cx), Poll::Ready(1));
+            });
+        });
+    }
 }
