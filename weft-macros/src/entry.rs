@@ -507,13 +507,10 @@ fn is_test_attribute(attr: &TokenStream) -> bool {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
+    let segments: Vec<&str> = path.trim_start_matches("::").split("::").collect();
     matches!(
-        path.as_str(),
-        "test"
-            | "::core::prelude::v1::test"
-            | "core::prelude::v1::test"
-            | "::std::prelude::v1::test"
-            | "std::prelude::v1::test"
+        segments.as_slice(),
+        ["test"] | ["core" | "std", "prelude", _, "test"]
     )
 }
 
