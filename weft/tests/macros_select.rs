@@ -354,3 +354,64 @@ fn sixty_four_branches() {
     });
     assert_eq!(out, 63);
 }
+
+#[test]
+fn mut_ref_patterns_inside_enums() {
+    block_on(async {
+        weft::select! {
+            Some(mut foo) = async { Some("1".to_string()) } => {
+                foo.push('1');
+                assert_eq!(foo, "11");
+            }
+        };
+        weft::select! {
+            Some(ref foo) = async { Some("1".to_string()) } => {
+                assert_eq!(foo, "1");
+            }
+        };
+        weft::select! {
+            Some(ref mut foo) = async { Some("1".to_string()) } => {
+                foo.push('1');
+                assert_eq!(foo, "11");
+            }
+        };
+    });
+}
+
+#[test]
+fn temporary_lifetime_extension_of_the_async_expression() {
+    block_on(async {
+        weft::select! {
+            () = &mut std::future::ready(()) => {},
+        }
+    });
+}
+
+#[test]
+fn nested_select_and_join() {
+    let out = block_on(async {
+        weft::select! {
+            x = async {
+                weft::select! {
+                    y = async { weft::join!(ready(1), ready(2)) } => y.0 + y.1,
+                }
+            } => x * 10,
+        }
+    });
+    assert_eq!(out, 30);
+}
+
+#[test]
+fn branch_forms_with_and_without_commas() {
+    let out = block_on(async {
+        let a = weft::select! { v = ready(1) => v, };
+        let b = weft::select! { v = ready(2) => { v } };
+        let c = weft::select! { v = ready(3) => { v }, };
+        let d = weft::select! {
+            v = ready(4), if true => { v }
+            w = pending::<u32>(), if true => w
+        };
+        a + b + c + d
+    });
+    assert_eq!(out, 10);
+}
