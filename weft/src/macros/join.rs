@@ -32,14 +32,15 @@
 ///     "two"
 /// }
 ///
-/// # futures::executor::block_on(async {
-/// let (first, second) = weft::join!(do_stuff_async(), more_async_work());
-/// assert_eq!((first, second), (1, "two"));
+/// #[weft::main]
+/// async fn main() {
+///     let (first, second) = weft::join!(do_stuff_async(), more_async_work());
+///     assert_eq!((first, second), (1, "two"));
 ///
-/// // Poll in the order written.
-/// let (a, b, c) = weft::join!(biased; async { 1 }, async { 2 }, async { 3 });
-/// assert_eq!(a + b + c, 6);
-/// # });
+///     // Poll in the order written.
+///     let (a, b, c) = weft::join!(biased; async { 1 }, async { 2 }, async { 3 });
+///     assert_eq!(a + b + c, 6);
+/// }
 /// ```
 ///
 /// [`IntoFuture`]: std::future::IntoFuture

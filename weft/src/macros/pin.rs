@@ -20,24 +20,26 @@
 ///     3
 /// }
 ///
-/// # futures::executor::block_on(async {
-/// let future = my_async_fn();
-/// weft::pin!(future);
-/// // `future` is now `Pin<&mut impl Future<Output = u32>>`: it can be polled by reference.
-/// assert_eq!((&mut future).await, 3);
-/// # });
+/// #[weft::main]
+/// async fn main() {
+///     let future = my_async_fn();
+///     weft::pin!(future);
+///     // `future` is now `Pin<&mut impl Future<Output = u32>>`: it can be polled by reference.
+///     assert_eq!((&mut future).await, 3);
+/// }
 /// ```
 ///
 /// Declaring and pinning in one step:
 ///
 /// ```
-/// # futures::executor::block_on(async {
-/// weft::pin! {
-///     let a = async { 1 };
-///     let b = async { 2 };
+/// #[weft::main]
+/// async fn main() {
+///     weft::pin! {
+///         let a = async { 1 };
+///         let b = async { 2 };
+///     }
+///     assert_eq!(a.await + b.await, 3);
 /// }
-/// assert_eq!(a.await + b.await, 3);
-/// # });
 /// ```
 #[macro_export]
 macro_rules! pin {

@@ -58,44 +58,47 @@
 /// The first branch to complete wins:
 ///
 /// ```
-/// # futures::executor::block_on(async {
-/// let winner = weft::select! {
-///     v = std::future::pending::<u32>() => v,
-///     v = async { 2 } => v * 10,
-/// };
-/// assert_eq!(winner, 20);
-/// # });
+/// #[weft::main]
+/// async fn main() {
+///     let winner = weft::select! {
+///         v = std::future::pending::<u32>() => v,
+///         v = async { 2 } => v * 10,
+///     };
+///     assert_eq!(winner, 20);
+/// }
 /// ```
 ///
 /// Patterns disable branches whose output does not match; preconditions disable branches up
 /// front; `else` runs when nothing is left:
 ///
 /// ```
-/// # futures::executor::block_on(async {
-/// let maybe: Option<u32> = None;
-/// let out = weft::select! {
-///     Some(v) = async { maybe } => v,
-///     v = async { 1 }, if false => v,
-///     else => 0,
-/// };
-/// assert_eq!(out, 0);
-/// # });
+/// #[weft::main]
+/// async fn main() {
+///     let maybe: Option<u32> = None;
+///     let out = weft::select! {
+///         Some(v) = async { maybe } => v,
+///         v = async { 1 }, if false => v,
+///         else => 0,
+///     };
+///     assert_eq!(out, 0);
+/// }
 /// ```
 ///
 /// `biased;` polls in order, so the first ready branch always wins:
 ///
 /// ```
-/// # futures::executor::block_on(async {
-/// let mut count = 0;
-/// for _ in 0..10 {
-///     weft::select! {
-///         biased;
-///         _ = async {} => count += 1,
-///         _ = async {} => unreachable!("the first branch is always ready"),
+/// #[weft::main]
+/// async fn main() {
+///     let mut count = 0;
+///     for _ in 0..10 {
+///         weft::select! {
+///             biased;
+///             _ = async {} => count += 1,
+///             _ = async {} => unreachable!("the first branch is always ready"),
+///         }
 ///     }
+///     assert_eq!(count, 10);
 /// }
-/// assert_eq!(count, 10);
-/// # });
 /// ```
 ///
 /// [`IntoFuture`]: std::future::IntoFuture

@@ -22,17 +22,18 @@
 ///     s.parse()
 /// }
 ///
-/// # futures::executor::block_on(async {
-/// let (a, b) = weft::try_join!(parse("1"), parse("2")).unwrap();
-/// assert_eq!(a + b, 3);
+/// #[weft::main]
+/// async fn main() {
+///     let (a, b) = weft::try_join!(parse("1"), parse("2")).unwrap();
+///     assert_eq!(a + b, 3);
 ///
-/// // The first error is returned; `pending()` is dropped unfinished.
-/// let res = weft::try_join!(
-///     parse("x"),
-///     async { std::future::pending::<Result<u32, _>>().await },
-/// );
-/// assert!(res.is_err());
-/// # });
+///     // The first error is returned; `pending()` is dropped unfinished.
+///     let res = weft::try_join!(
+///         parse("x"),
+///         async { std::future::pending::<Result<u32, _>>().await },
+///     );
+///     assert!(res.is_err());
+/// }
 /// ```
 #[macro_export]
 macro_rules! try_join {

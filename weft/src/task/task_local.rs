@@ -42,27 +42,28 @@ use std::{fmt, mem, thread};
 ///     static NUMBER: u32;
 /// }
 ///
-/// # futures::executor::block_on(async {
-/// NUMBER
-///     .scope(1, async move {
-///         assert_eq!(NUMBER.get(), 1);
-///     })
-///     .await;
+/// #[weft::main]
+/// async fn main() {
+///     NUMBER
+///         .scope(1, async move {
+///             assert_eq!(NUMBER.get(), 1);
+///         })
+///         .await;
 ///
-/// NUMBER
-///     .scope(2, async move {
-///         assert_eq!(NUMBER.get(), 2);
+///     NUMBER
+///         .scope(2, async move {
+///             assert_eq!(NUMBER.get(), 2);
 ///
-///         NUMBER
-///             .scope(3, async move {
-///                 assert_eq!(NUMBER.get(), 3);
-///             })
-///             .await;
+///             NUMBER
+///                 .scope(3, async move {
+///                     assert_eq!(NUMBER.get(), 3);
+///                 })
+///                 .await;
 ///
-///         assert_eq!(NUMBER.get(), 2);
-///     })
-///     .await;
-/// # });
+///             assert_eq!(NUMBER.get(), 2);
+///         })
+///         .await;
+/// }
 /// ```
 #[macro_export]
 macro_rules! task_local {
@@ -108,15 +109,16 @@ macro_rules! __task_local_inner {
 ///     static NUMBER: u32;
 /// }
 ///
-/// # futures::executor::block_on(async {
-/// NUMBER
-///     .scope(1, async move {
-///         NUMBER.with(|value| assert_eq!(*value, 1));
-///     })
-///     .await;
-/// // Outside the scope there is no value.
-/// assert!(NUMBER.try_with(|_| ()).is_err());
-/// # });
+/// #[weft::main]
+/// async fn main() {
+///     NUMBER
+///         .scope(1, async move {
+///             NUMBER.with(|value| assert_eq!(*value, 1));
+///         })
+///         .await;
+///     // Outside the scope there is no value.
+///     assert!(NUMBER.try_with(|_| ()).is_err());
+/// }
 /// ```
 pub struct LocalKey<T: 'static> {
     /// The thread-local slot the value lives in while its scope is entered. Public (hidden)
@@ -140,13 +142,14 @@ impl<T: 'static> LocalKey<T> {
     ///     static NUMBER: u32;
     /// }
     ///
-    /// # futures::executor::block_on(async {
-    /// NUMBER
-    ///     .scope(1, async move {
-    ///         println!("task local value: {}", NUMBER.get());
-    ///     })
-    ///     .await;
-    /// # });
+    /// #[weft::main]
+    /// async fn main() {
+    ///     NUMBER
+    ///         .scope(1, async move {
+    ///             println!("task local value: {}", NUMBER.get());
+    ///         })
+    ///         .await;
+    /// }
     /// ```
     pub fn scope<F>(&'static self, value: T, f: F) -> TaskLocalFuture<T, F>
     where
@@ -338,10 +341,11 @@ pin_project! {
     ///     static NUMBER: u32;
     /// }
     ///
-    /// # futures::executor::block_on(async {
-    /// let fut = NUMBER.scope(42, async { NUMBER.get() });
-    /// assert_eq!(fut.await, 42);
-    /// # });
+    /// #[weft::main]
+    /// async fn main() {
+    ///     let fut = NUMBER.scope(42, async { NUMBER.get() });
+    ///     assert_eq!(fut.await, 42);
+    /// }
     /// ```
     pub struct TaskLocalFuture<T, F>
     where
@@ -384,21 +388,22 @@ impl<T: 'static, F> TaskLocalFuture<T, F> {
     ///     static KEY: u32;
     /// }
     ///
-    /// # futures::executor::block_on(async {
-    /// let fut = KEY.scope(42, async {
-    ///     // Do some async work
-    /// });
+    /// #[weft::main]
+    /// async fn main() {
+    ///     let fut = KEY.scope(42, async {
+    ///         // Do some async work
+    ///     });
     ///
-    /// let mut pinned = Box::pin(fut);
+    ///     let mut pinned = Box::pin(fut);
     ///
-    /// // Complete the TaskLocalFuture
-    /// let _ = pinned.as_mut().await;
+    ///     // Complete the TaskLocalFuture
+    ///     let _ = pinned.as_mut().await;
     ///
-    /// // And here, we can take task local value
-    /// let value = pinned.as_mut().take_value();
+    ///     // And here, we can take task local value
+    ///     let value = pinned.as_mut().take_value();
     ///
-    /// assert_eq!(value, Some(42));
-    /// # });
+    ///     assert_eq!(value, Some(42));
+    /// }
     /// ```
     pub fn take_value(self: Pin<&mut Self>) -> Option<T> {
         self.project().slot.take()
