@@ -19,7 +19,7 @@ use proc_macro::TokenStream;
 /// The function body runs inside `Runtime::block_on` on a runtime built with
 /// `weft::runtime::Builder`, with all drivers enabled. This:
 ///
-/// ```ignore
+/// ```
 /// #[weft::main]
 /// async fn main() {
 ///     println!("hello");
@@ -28,7 +28,7 @@ use proc_macro::TokenStream;
 ///
 /// is equivalent to:
 ///
-/// ```ignore
+/// ```
 /// fn main() {
 ///     weft::runtime::Builder::new_multi_thread()
 ///         .enable_all()
@@ -53,7 +53,7 @@ use proc_macro::TokenStream;
 ///
 /// `main` may return a value, for example a `Result`; it is what `block_on` returns.
 ///
-/// ```ignore
+/// ```
 /// #[weft::main(flavor = "current_thread")]
 /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     let n: u32 = "42".parse()?;
@@ -75,7 +75,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// default flavor is `current_thread`; the options are those of [`macro@main`].
 /// Other attributes (`#[should_panic]`, `#[ignore]`, …) are kept.
 ///
-/// ```ignore
+/// ```no_run
 /// #[weft::test]
 /// async fn adds() {
 ///     assert_eq!(async { 1 + 1 }.await, 2);
