@@ -194,6 +194,27 @@ rt_test! {
         assert!(dropped.load(Ordering::SeqCst));
     }
 
+    async fn join_rotation_lets_a_starved_future_run_under_the_coop_budget() {
+        // `a` spends the whole budget on every poll until `b` has run once. If `a` were always
+        // polled first, `b` would find the budget spent each time and never run.
+        let b_ran = AtomicBool::new(false);
+        let (spins, ()) = weft::join!(
+            async {
+                let mut spins = 0u64;
+                while !b_ran.load(Ordering::SeqCst) {
+                    weft::task::consume_budget().await;
+                    spins += 1;
+                }
+                spins
+            },
+            async {
+                weft::task::consume_budget().await;
+                b_ran.store(true, Ordering::SeqCst);
+            },
+        );
+        assert!(spins > 0);
+    }
+
     async fn try_join_all_ok() {
         let res = weft::try_join!(
             async { weft::spawn(async { 1 }).await },
