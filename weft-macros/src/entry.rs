@@ -514,6 +514,20 @@ fn is_test_attribute(attr: &TokenStream) -> bool {
     )
 }
 
+/// The `crate = "..."` option alone, if it is given and valid, so that the fallback expansion
+/// after an error in another option still finds weft.
+fn crate_option(args: TokenStream) -> Option<TokenStream> {
+    let tokens: Vec<TokenTree> = args.into_iter().collect();
+    tokens.windows(3).find_map(|w| match w {
+        [TokenTree::Ident(name), TokenTree::Punct(eq), value]
+            if name.to_string() == "crate" && eq.as_char() == '=' =>
+        {
+            parse_path(value, "crate").ok()
+        }
+        _ => None,
+    })
+}
+
 pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenStream {
     let func = match parse_fn(item.clone()) {
         Ok(f) => f,
@@ -525,6 +539,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenS
         }
     };
 
+    let fallback_crate = crate_option(args.clone());
     let checked = (|| {
         if kind == Kind::Main && func.name.to_string() == "main" && !func.params.stream().is_empty()
         {
@@ -559,8 +574,10 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenS
         Err(e) => {
             // Still emit the function (with the default configuration) so that the error above
             // is the only one and editors keep seeing the item.
+            let mut config = Config::default_for(kind);
+            config.crate_path = fallback_crate;
             let mut out = e.to_tokens();
-            out.extend(generate(func, kind, &Config::default_for(kind)));
+            out.extend(generate(func, kind, &config));
             out
         }
     }

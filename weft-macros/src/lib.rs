@@ -64,6 +64,8 @@ use proc_macro::TokenStream;
 ///
 /// A function that is not `async`, a `main` that takes arguments, an unknown option or a
 /// malformed value are compile errors that point at the offending tokens.
+// The doc shows the `fn main` the attribute expands to.
+#[allow(clippy::needless_doctest_main)]
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::expand(args, item, entry::Kind::Main)
