@@ -113,8 +113,6 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn id(&self) -> Id {
         self.0.id()
     }
-
-
 }
 
 impl<S: 'static> UnownedTask<S> {
