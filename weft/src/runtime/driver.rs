@@ -5,9 +5,9 @@
 //! nothing to run; anyone who hands it work calls [`Handle::unpark`]. The schedulers know only
 //! this interface, so the reactor and the timer wheel plug in here without touching them.
 //!
-//! The reactor (issue 3) adds `IoStack::Enabled(crate::io::reactor::Driver)`; the time driver
-//! (`crate::time::driver`) wraps whichever stack there is when `enable_time` is set: it computes
-//! the park timeout from the next timer and fires expired timers after each park.
+//! `IoStack::Enabled` is the mio reactor (`crate::io::reactor`). With `enable_time` the time
+//! driver (`crate::time::driver`) wraps the stack: it computes the park timeout from the next
+//! timer, parks the stack with it, then fires the expired timers.
 
 use crate::runtime::park::{ParkThread, UnparkThread};
 use std::io;
@@ -32,22 +32,37 @@ pub(crate) struct Driver {
 /// The side every thread can use: unpark, and (later) the I/O and time handles.
 #[derive(Debug)]
 pub(crate) struct Handle {
-    unpark: UnparkThread,
+    io: IoHandle,
     /// The timer wheels and the clock; `None` without `enable_time`.
     pub(crate) time: Option<crate::time::driver::Handle>,
 }
 
 #[derive(Debug)]
 enum IoStack {
+    Enabled(crate::io::reactor::Driver),
     Disabled(ParkThread),
+}
+
+#[derive(Debug, Clone)]
+enum IoHandle {
+    Enabled(crate::io::reactor::Handle),
+    Disabled(UnparkThread),
 }
 
 impl Driver {
     pub(crate) fn new(cfg: Cfg) -> io::Result<(Driver, Handle)> {
-        let park = ParkThread::new();
-        let unpark = park.unpark();
+        let (inner, io) = if cfg.enable_io {
+            let (driver, handle) = crate::io::reactor::Driver::new(cfg.nevents)?;
+            (IoStack::Enabled(driver), IoHandle::Enabled(handle))
+        } else {
+            let park = ParkThread::new();
+            let unpark = park.unpark();
+            (IoStack::Disabled(park), IoHandle::Disabled(unpark))
+        };
         let (time, time_handle) = if cfg.enable_time {
-            let io_unpark = unpark.clone();
+            // The time layer wakes the stack below when a timer is armed earlier than the
+            // deadline the driver is parked for.
+            let io_unpark = io.clone();
             let (driver, handle) = crate::time::driver::Driver::new(
                 cfg.start_paused,
                 crate::time::driver::default_shards(),
@@ -58,12 +73,9 @@ impl Driver {
             (None, None)
         };
         Ok((
-            Driver {
-                inner: IoStack::Disabled(park),
-                time,
-            },
+            Driver { inner, time },
             Handle {
-                unpark,
+                io,
                 time: time_handle,
             },
         ))
@@ -83,9 +95,9 @@ impl Driver {
         let io = &mut self.inner;
         match (&mut self.time, &handle.time) {
             (Some(time), Some(time_handle)) => {
-                time.park(time_handle, limit, |timeout| io.park(handle, timeout))
+                time.park(time_handle, limit, |timeout| io.park(timeout))
             }
-            _ => io.park(handle, limit),
+            _ => io.park(limit),
         }
     }
 
@@ -95,6 +107,9 @@ impl Driver {
         if let (Some(time), Some(time_handle)) = (&mut self.time, &handle.time) {
             time.shutdown(time_handle);
         }
+        if let IoStack::Enabled(d) = &mut self.inner {
+            d.shutdown();
+        }
     }
 }
 
@@ -102,18 +117,36 @@ impl Handle {
     /// Interrupts a `park` in progress, or makes the next one return at once.
     pub(crate) fn unpark(&self) {
         if let Some(time) = &self.time {
+            // Tells auto-advance (paused time) that the runtime was given work.
             time.note_unpark();
         }
-        self.unpark.unpark();
+        self.io.unpark();
+    }
+
+    /// The reactor, if the runtime was built with I/O enabled.
+    pub(crate) fn io(&self) -> Option<&crate::io::reactor::Handle> {
+        match &self.io {
+            IoHandle::Enabled(h) => Some(h),
+            IoHandle::Disabled(_) => None,
+        }
     }
 }
 
 impl IoStack {
-    fn park(&mut self, handle: &Handle, timeout: Option<Duration>) {
-        let _ = handle;
+    fn park(&mut self, timeout: Option<Duration>) {
         match (self, timeout) {
+            (IoStack::Enabled(d), timeout) => d.turn(timeout),
             (IoStack::Disabled(p), None) => p.park(),
             (IoStack::Disabled(p), Some(dur)) => p.park_timeout(dur),
+        }
+    }
+}
+
+impl IoHandle {
+    fn unpark(&self) {
+        match self {
+            IoHandle::Enabled(h) => h.unpark(),
+            IoHandle::Disabled(u) => u.unpark(),
         }
     }
 }

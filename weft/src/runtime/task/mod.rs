@@ -113,22 +113,6 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn id(&self) -> Id {
         self.0.id()
     }
-
-    pub(crate) fn header_ptr(&self) -> NonNull<Header> {
-        self.0.header_ptr()
-    }
-
-    /// Turns the queued reference back into a plain one (for queues holding raw pointers).
-    pub(crate) fn into_raw(self) -> RawTask {
-        self.0.into_raw()
-    }
-
-    /// # Safety
-    /// `raw` came from [`Notified::into_raw`] of a task with scheduler type `S`.
-    pub(crate) unsafe fn from_raw(raw: RawTask) -> Notified<S> {
-        // SAFETY: forwarded from the caller.
-        Notified(unsafe { Task::from_raw(raw) })
-    }
 }
 
 impl<S: 'static> UnownedTask<S> {
@@ -146,10 +130,6 @@ impl<S: 'static> UnownedTask<S> {
         std::mem::forget(self);
         raw.shutdown();
         raw.drop_reference();
-    }
-
-    pub(crate) fn id(&self) -> Id {
-        self.raw.id()
     }
 }
 
@@ -214,7 +194,7 @@ where
     S: Schedule,
 {
     let (task, notified, join) = new_task(future, scheduler, id);
-    let raw = notified.into_raw();
+    let raw = notified.0.into_raw();
     // The list reference and the `Notified` reference both go to the `UnownedTask`.
     std::mem::forget(task);
     (
@@ -224,4 +204,20 @@ where
         },
         join,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// Prints the cell size of an empty task (the number DESIGN.md tracks; goal ≤ 64 bytes).
+    #[test]
+    fn empty_task_cell_size() {
+        use crate::runtime::scheduler::multi_thread::Handle;
+        let fut = async {};
+        fn size_of_cell<T: std::future::Future, S>(_: &T) -> usize {
+            std::mem::size_of::<super::cell::Cell<T, S>>()
+        }
+        let size = size_of_cell::<_, crate::loom::sync::Arc<Handle>>(&fut);
+        println!("empty task cell: {size} bytes");
+        assert!(size >= std::mem::size_of::<super::Header>());
+    }
 }

@@ -30,6 +30,7 @@ pub(crate) struct Handle {
     idle: Idle,
     owned: OwnedTasks<Arc<Handle>>,
     /// Cores of workers that finished; the last one to arrive finalises shutdown.
+    #[allow(clippy::vec_box)] // cores move in as boxes and stay boxed
     shutdown_cores: Mutex<Vec<Box<Core>>>,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking_spawner: blocking::Spawner,
@@ -249,8 +250,10 @@ impl Context {
         core.park = Some(park);
         // The park may have consumed the shutdown notification.
         core.is_shutdown = handle.inject.is_closed();
-        // The driver may have queued several tasks here; let a sleeper help.
-        if core.run_queue.has_tasks() || core.lifo_slot.is_some() {
+        // The driver may have queued several tasks here; if there is more than we will run
+        // next, let a sleeper help (waking one for a single task only costs a cross-core
+        // wake-up).
+        if core.should_notify_others() {
             handle.notify_parked_local();
         }
         core
@@ -298,6 +301,11 @@ impl Core {
         });
         self.run_queue.push_back(rest.into_iter());
         first
+    }
+
+    fn should_notify_others(&self) -> bool {
+        // A searching worker will wake another when it finds work anyway.
+        !self.is_searching && usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
     }
 
     fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
@@ -397,10 +405,6 @@ impl Handle {
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.owned.len()
-    }
-
-    pub(crate) fn num_workers(&self) -> usize {
-        self.remotes.len()
     }
 
     fn schedule_task(&self, task: Notified<Arc<Handle>>, is_yield: bool) {
