@@ -227,11 +227,12 @@ fn timers_without_enable_time_panic_with_the_fix() {
 #[test]
 #[should_panic(expected = "no weft runtime")]
 fn sleep_outside_a_runtime_panics() {
-    let _ = sleep(Duration::from_millis(1));
+    drop(sleep(Duration::from_millis(1)));
 }
 
 #[test]
 #[should_panic(expected = "shut down")]
+#[allow(clippy::async_yields_async)] // the Sleep is handed out on purpose, to outlive the runtime
 fn sleep_polled_after_runtime_shutdown_panics() {
     let rt = support::current_thread();
     let mut s = rt.block_on(async {
