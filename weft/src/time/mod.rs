@@ -10,8 +10,10 @@
 //! Timers need a runtime built with `Builder::enable_time` (or `enable_all`; `#[weft::main]`
 //! and `#[weft::test]` do that). Their resolution is one millisecond: a deadline is rounded
 //! **up** to the next millisecond and a timer never fires before its deadline. Unlike tokio,
-//! weft adds no extra millisecond on top (tokio counts its park timeout from the truncated
-//! current millisecond, so its timers may fire up to 1 ms after the rounded deadline).
+//! the driver adds no extra millisecond on top (tokio counts its park timeout from the
+//! truncated current millisecond, so its timers may fire up to 1 ms after the rounded
+//! deadline); see [`sleep_until`] for the one remaining source of lateness, the kernel wait's
+//! millisecond granularity when I/O is enabled.
 //!
 //! # Implementation
 //!

@@ -14,9 +14,11 @@ use std::task::{ready, Context, Poll};
 /// runtime's timer wheel, and the future completes as soon as the driver sees that tick pass —
 /// never before `deadline`.
 ///
-/// Unlike tokio, no extra millisecond is added: tokio parks for whole ticks counted from the
-/// *truncated* current tick, so its sleeps may end up to 1 ms after the rounded deadline; weft
-/// parks until the rounded deadline's exact instant.
+/// Unlike tokio, the driver adds no extra millisecond: tokio parks for whole ticks counted
+/// from the *truncated* current tick, so its sleeps may end up to 1 ms after the rounded
+/// deadline; weft parks until the rounded deadline's exact instant. (With I/O enabled the
+/// kernel wait itself, `epoll_wait`, counts whole milliseconds and rounds up, which can again
+/// add up to 1 ms of lateness; without I/O the wait is precise.)
 ///
 /// To run something regularly on a schedule, see [`interval`](crate::time::interval).
 ///
