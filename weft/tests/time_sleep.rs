@@ -280,9 +280,24 @@ fn sleep_counts_against_the_coop_budget() {
 #[test]
 #[ignore = "measurement on the real clock; prints the lateness distribution"]
 fn lateness_distribution() {
+    let time_only = |b: &mut weft::runtime::Builder| b.enable_time().build().unwrap();
     for (name, rt) in [
-        ("current_thread", support::current_thread()),
-        ("multi_thread", support::multi_thread()),
+        (
+            "current_thread, enable_all (epoll waits)",
+            support::current_thread(),
+        ),
+        (
+            "multi_thread(2), enable_all (epoll waits)",
+            support::multi_thread(),
+        ),
+        (
+            "current_thread, time only (condvar waits)",
+            time_only(&mut weft::runtime::Builder::new_current_thread()),
+        ),
+        (
+            "multi_thread(2), time only (condvar waits)",
+            time_only(weft::runtime::Builder::new_multi_thread().worker_threads(2)),
+        ),
     ] {
         let mut late: Vec<Duration> = rt.block_on(async {
             // Deadlines start 20 ms out, so that spawning the 10,000 tasks is over before the
