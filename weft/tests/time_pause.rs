@@ -87,3 +87,26 @@ fn advance_without_pause_panics() {
         time::advance(Duration::from_secs(1)).await;
     });
 }
+
+#[weft::test(start_paused = true)]
+async fn test_macro_start_paused() {
+    let start = Instant::now();
+    sleep(Duration::from_secs(86400)).await;
+    assert_eq!(start.elapsed(), Duration::from_secs(86400));
+}
+
+/// tokio panics in `build()`; weft's builder cannot tell the time driver its flavor, so the
+/// first timer on such a runtime panics instead, with the same explanation.
+#[test]
+#[should_panic(expected = "current_thread")]
+fn start_paused_on_multi_thread_panics_at_first_timer() {
+    let rt = weft::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        sleep(Duration::from_millis(1)).await;
+    });
+}
