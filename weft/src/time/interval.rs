@@ -97,13 +97,15 @@ impl MissedTickBehavior {
     /// The deadline after a missed tick: `timeout` was the missed deadline, `now` is when it
     /// was noticed.
     fn next_timeout(&self, timeout: Instant, now: Instant, period: Duration) -> Instant {
+        // A huge period must not overflow `Instant`: "never" is 30 years out.
+        let add = |at: Instant, d: Duration| at.checked_add(d).unwrap_or_else(Instant::far_future);
         match self {
-            Self::Burst => timeout + period,
-            Self::Delay => now + period,
+            Self::Burst => add(timeout, period),
+            Self::Delay => add(now, period),
             Self::Skip => {
                 let behind = u64::try_from((now - timeout).as_nanos() % period.as_nanos())
                     .expect("too much time has elapsed since the interval was supposed to tick");
-                now + period - Duration::from_nanos(behind)
+                add(now, period - Duration::from_nanos(behind))
             }
         }
     }
