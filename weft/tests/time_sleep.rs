@@ -115,6 +115,36 @@ rt_test! {
         }
     }
 
+    async fn reset_to_the_past_from_another_task_wakes_the_owner() {
+        let shared = Arc::new(Mutex::new(Box::pin(sleep(Duration::from_secs(3600)))));
+        let (registered_tx, registered_rx) = std::sync::mpsc::channel::<()>();
+        let owner = {
+            let shared = shared.clone();
+            weft::spawn(async move {
+                let mut first = true;
+                poll_fn(|cx| {
+                    let r = shared.lock().unwrap().as_mut().poll(cx);
+                    if first {
+                        first = false;
+                        registered_tx.send(()).unwrap();
+                    }
+                    r
+                })
+                .await
+            })
+        };
+        // Wait (off the runtime's threads) until the owner has registered its waker.
+        weft::task::spawn_blocking(move || registered_rx.recv().unwrap())
+            .await
+            .unwrap();
+        let past = Instant::now().checked_sub(Duration::from_secs(1)).unwrap_or_else(Instant::now);
+        shared.lock().unwrap().as_mut().reset(past);
+        time::timeout(Duration::from_secs(10), owner)
+            .await
+            .expect("the owner was not woken by the reset")
+            .unwrap();
+    }
+
     async fn many_sleeps_all_fire_never_early() {
         // 20,000 in the debug test suite; see `million_sleeps` (ignored) for 1,000,000.
         many_sleeps(20_000, 100).await;

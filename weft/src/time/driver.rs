@@ -239,7 +239,31 @@ impl Handle {
 
     fn process_with(&self, wakers: &mut Vec<Waker>) {
         let now = self.now_tick();
-        for shard in self.inner.shards.iter() {
+        let shards = &self.inner.shards;
+        if shards.len() > 1 {
+            // When more than one shard has timers due (the driver woke late), fire them in
+            // lockstep, one expiration tick at a time across all shards, so that tasks are
+            // woken in deadline order rather than shard by shard.
+            loop {
+                let mut earliest = u64::MAX;
+                let mut due = 0;
+                for shard in shards.iter() {
+                    if let Some(tick) = shard.lock().next_expiration_tick() {
+                        if tick <= now {
+                            due += 1;
+                            earliest = earliest.min(tick);
+                        }
+                    }
+                }
+                if due < 2 {
+                    break;
+                }
+                for shard in shards.iter() {
+                    wheel::fire_expired(shard, earliest, STATE_FIRED, wakers);
+                }
+            }
+        }
+        for shard in shards.iter() {
             wheel::fire_expired(shard, now, STATE_FIRED, wakers);
         }
     }
@@ -430,6 +454,41 @@ mod tests {
     }
 
     #[test]
+    fn late_driver_fires_across_shards_in_deadline_order() {
+        use std::sync::Mutex as StdMutex;
+        struct Log(std::sync::Arc<StdMutex<Vec<u64>>>, u64);
+        impl ArcWake for Log {
+            fn wake_by_ref(arc_self: &std::sync::Arc<Self>) {
+                arc_self.0.lock().unwrap().push(arc_self.1);
+            }
+        }
+        let (mut d, h, mut p) = driver(true);
+        let start = h.clock().now();
+        let log = std::sync::Arc::new(StdMutex::new(vec![]));
+        // Alternate shards: 1 ms in shard 0, 2 ms in shard 1, 3 ms in shard 0, ...
+        let mut entries: Vec<_> = (1..=6u64)
+            .map(|ms| {
+                Box::pin(TimerEntry::with_shard(
+                    h.clone(),
+                    start + Duration::from_millis(ms),
+                    (ms % 2) as usize,
+                ))
+            })
+            .collect();
+        for (i, e) in entries.iter_mut().enumerate() {
+            let w = futures::task::waker(std::sync::Arc::new(Log(log.clone(), i as u64 + 1)));
+            assert!(e
+                .as_mut()
+                .poll_elapsed(&mut Context::from_waker(&w))
+                .is_pending());
+        }
+        // The driver comes back 10 ms late: everything is due at once.
+        h.clock().advance(Duration::from_millis(10)).unwrap();
+        park(&mut d, &h, &mut p, Some(Duration::ZERO));
+        assert_eq!(*log.lock().unwrap(), vec![1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
     fn shutdown_wakes_everything_with_an_error() {
         let (mut d, h, _p) = driver(false);
         let now = h.clock().now();
@@ -521,7 +580,8 @@ mod tests {
                     let (c, w) = counter();
                     let mut cx = Context::from_waker(&w);
                     // Timers that were pending at their first poll and then awaited: each must
-                    // have woken the waker stored by that poll (a reset keeps it).
+                    // have woken the waker stored by that poll (a reset keeps it, and wakes it
+                    // if the new deadline has already passed).
                     let mut must_wake = 0;
                     for i in 0..300u64 {
                         let now = h.clock().now();
@@ -542,7 +602,13 @@ mod tests {
                         }
                         must_wake += usize::from(first.is_pending());
                     }
-                    assert!(c.0.load(Ordering::SeqCst) >= must_wake, "lost wake-up");
+                    // The driver wakes in batches after setting FIRED, so the last wakes may
+                    // still be on their way: wait for them (bounded, to fail rather than hang).
+                    let give_up = std::time::Instant::now() + Duration::from_secs(20);
+                    while c.0.load(Ordering::SeqCst) < must_wake {
+                        assert!(std::time::Instant::now() < give_up, "lost wake-up");
+                        std::thread::yield_now();
+                    }
                 })
             })
             .collect();

@@ -174,30 +174,48 @@ pub(crate) unsafe fn arm(
 ) -> Armed {
     let mut wheel = shard.lock();
     // SAFETY: the entry is live (caller) and we hold its shard's lock.
-    unsafe {
+    let (armed, completed_waker) = unsafe {
         let e = entry.as_ref();
         if e.state.load(Ordering::Relaxed) == STATE_ARMED {
             wheel.remove(entry);
         }
-        if wheel.is_shutdown() {
-            e.state.store(STATE_SHUTDOWN, Ordering::Release);
-            return Armed::Shutdown;
-        }
         if let Some(w) = waker {
             e.with_locked(|l| set_waker(&mut l.waker, w));
         }
-        match wheel.insert(entry, when) {
-            Ok(()) => {
+        let armed = if wheel.is_shutdown() {
+            Armed::Shutdown
+        } else if wheel.insert(entry, when).is_ok() {
+            Armed::Pending(when)
+        } else {
+            Armed::Elapsed
+        };
+        let completed_waker = match armed {
+            Armed::Pending(_) => {
                 e.state.store(STATE_ARMED, Ordering::Release);
-                Armed::Pending(when)
+                None
             }
-            Err(()) => {
-                e.with_locked(|l| l.waker = None);
-                e.state.store(STATE_FIRED, Ordering::Release);
-                Armed::Elapsed
+            Armed::Elapsed | Armed::Shutdown => {
+                let w = e.with_locked(|l| l.waker.take());
+                let state = if armed == Armed::Shutdown {
+                    STATE_SHUTDOWN
+                } else {
+                    STATE_FIRED
+                };
+                e.state.store(state, Ordering::Release);
+                w
             }
+        };
+        (armed, completed_waker)
+    };
+    drop(wheel);
+    // A reset (no waker given) that completes the timer at once must wake whoever awaits it:
+    // that may be another task than the one resetting. A poll learns it from the result.
+    if waker.is_none() {
+        if let Some(w) = completed_waker {
+            w.wake();
         }
     }
+    armed
 }
 
 /// Stores `waker` for an armed entry; returns the state seen under the lock (if it is not

@@ -44,6 +44,16 @@ impl TimerEntry {
         }
     }
 
+    /// As `new`, in a chosen shard (tests of cross-shard behaviour).
+    #[cfg(test)]
+    pub(crate) fn with_shard(handle: Handle, deadline: Instant, shard: usize) -> TimerEntry {
+        TimerEntry {
+            handle,
+            deadline,
+            shared: TimerShared::new(shard as u32),
+        }
+    }
+
     pub(crate) fn deadline(&self) -> Instant {
         self.deadline
     }
