@@ -1,0 +1,160 @@
+//! The process-wide signal registry shared by every runtime.
+//!
+//! One self-pipe for the whole process. Each [`Listener`] registers its own duplicate of
+//! the pipe's read end with the reactor of the runtime it was created in, so whichever
+//! runtime notices the pipe first drains it and [`broadcast`]s: every signal marked pending
+//! bumps that signal's generation and wakes every listener waiting on it. A listener has
+//! seen a signal when its remembered generation differs from the current one, so
+//! deliveries coalesce and none is lost between `signal()` and the first `recv`.
+
+use super::sys;
+use crate::io::reactor::PollEvented;
+use crate::io::Interest;
+use std::io::{self, Read};
+use std::os::fd::{AsFd, AsRawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::task::{ready, Context, Poll, Waker};
+
+struct Global {
+    receiver: mio::unix::pipe::Receiver,
+    /// Kept open for the life of the process: the handler writes to it.
+    _sender: mio::unix::pipe::Sender,
+    slots: Vec<Slot>,
+    next_id: AtomicU64,
+}
+
+#[derive(Default)]
+struct Slot {
+    generation: AtomicU64,
+    waiters: Mutex<Vec<(u64, Waker)>>,
+}
+
+fn global() -> io::Result<&'static Global> {
+    static GLOBAL: OnceLock<Global> = OnceLock::new();
+    static INIT: Mutex<()> = Mutex::new(());
+    if let Some(g) = GLOBAL.get() {
+        return Ok(g);
+    }
+    // `OnceLock::get_or_try_init` is unstable; a lock keeps creation single and fallible.
+    let _guard = INIT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(g) = GLOBAL.get() {
+        return Ok(g);
+    }
+    // Both ends non-blocking and close-on-exec, so children never inherit them.
+    let (sender, receiver) = mio::unix::pipe::new()?;
+    sys::set_write_fd(sender.as_raw_fd());
+    let global = Global {
+        receiver,
+        _sender: sender,
+        slots: (0..sys::NSIG).map(|_| Slot::default()).collect(),
+        next_id: AtomicU64::new(0),
+    };
+    Ok(GLOBAL.get_or_init(|| global))
+}
+
+/// Empties the pipe then publishes every pending signal. Any listener may call it.
+fn broadcast(global: &Global) {
+    for (signum, slot) in global.slots.iter().enumerate().skip(1) {
+        if sys::take_pending(signum) {
+            slot.generation.fetch_add(1, Ordering::AcqRel);
+            let waiters =
+                std::mem::take(&mut *slot.waiters.lock().unwrap_or_else(|e| e.into_inner()));
+            for (_, waker) in waiters {
+                waker.wake();
+            }
+        }
+    }
+}
+
+/// One receiver of one signal, registered with the current runtime's reactor.
+pub(crate) struct Listener {
+    global: &'static Global,
+    signum: usize,
+    seen: u64,
+    id: u64,
+    pipe: PollEvented<mio::unix::pipe::Receiver>,
+}
+
+impl Listener {
+    /// Installs the handler (if not yet) and starts listening; a signal delivered from now
+    /// on is seen by the first `poll_recv`.
+    ///
+    /// # Panics
+    /// Outside a runtime with I/O enabled.
+    pub(crate) fn new(signum: std::os::raw::c_int) -> io::Result<Listener> {
+        let index = sys::check(signum)?;
+        // First, so that a call outside a runtime panics before touching process state.
+        let reactor = crate::io::reactor::Handle::current();
+        let global = global()?;
+        // Read the generation before installing: a signal racing with installation is then
+        // reported rather than absorbed into the starting point.
+        let seen = global.slots[index].generation.load(Ordering::Acquire);
+        sys::install(signum)?;
+        let dup = global.receiver.as_fd().try_clone_to_owned()?;
+        let pipe = PollEvented::new_with_interest_and_handle(
+            mio::unix::pipe::Receiver::from(dup),
+            Interest::READABLE,
+            reactor,
+        )?;
+        Ok(Listener {
+            global,
+            signum: index,
+            seen,
+            id: global.next_id.fetch_add(1, Ordering::Relaxed),
+            pipe,
+        })
+    }
+
+    /// `Ready(Some(()))` once the signal arrived since the last `Ready`; `Ready(None)` once
+    /// the runtime is gone.
+    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
+        let slot = &self.global.slots[self.signum];
+        loop {
+            // Register before reading the generation: a broadcast that bumps it after our
+            // read must find our waker.
+            {
+                let mut waiters = slot.waiters.lock().unwrap_or_else(|e| e.into_inner());
+                match waiters.iter_mut().find(|(id, _)| *id == self.id) {
+                    Some((_, waker)) => waker.clone_from(cx.waker()),
+                    None => waiters.push((self.id, cx.waker().clone())),
+                }
+            }
+            let generation = slot.generation.load(Ordering::Acquire);
+            if generation != self.seen {
+                self.seen = generation;
+                return Poll::Ready(Some(()));
+            }
+            let event = match ready!(self.pipe.registration().poll_read_ready(cx)) {
+                Ok(event) => event,
+                Err(_) => return Poll::Ready(None),
+            };
+            let mut buf = [0u8; 128];
+            loop {
+                match (&*self.pipe).read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(_) => continue,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        self.pipe.registration().clear_readiness(event);
+                        break;
+                    }
+                    // Reading a pipe we own fails only on programming errors; the pending
+                    // flags are still published below.
+                    Err(_) => break,
+                }
+            }
+            broadcast(self.global);
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let slot = &self.global.slots[self.signum];
+        slot.waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _)| *id != self.id);
+    }
+}
