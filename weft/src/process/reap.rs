@@ -250,8 +250,113 @@ fn reap_locked(orphans: &mut Vec<std::process::Child>) {
     orphans.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
 }
 
-/// Orphans still waiting to be reaped (for tests).
-#[cfg(test)]
-pub(crate) fn orphan_count() -> usize {
-    ORPHANS.lock().unwrap_or_else(|e| e.into_inner()).len()
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    fn on_both_schedulers(
+        f: impl Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>,
+    ) {
+        let current = crate::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        current.block_on(f());
+        let multi = crate::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        multi.block_on(f());
+    }
+
+    fn reaper(cmd: &mut std::process::Command, use_pidfd: bool) -> Reaper {
+        let runtime = crate::runtime::Handle::current();
+        let reactor = crate::io::reactor::Handle::current();
+        let child = cmd.spawn().unwrap();
+        Reaper::with(child, false, runtime, reactor, use_pidfd).unwrap()
+    }
+
+    #[test]
+    fn sigchld_fallback_waits_for_exit_codes_and_signals() {
+        on_both_schedulers(|| {
+            Box::pin(async {
+                let mut r = reaper(
+                    std::process::Command::new("sh").args(["-c", "exit 7"]),
+                    false,
+                );
+                assert!(matches!(
+                    r.inner.as_ref().unwrap().waiter,
+                    Waiter::Sigchld(_)
+                ));
+                assert_eq!(r.wait().await.unwrap().code(), Some(7));
+                assert_eq!(r.id(), None);
+
+                let mut r = reaper(std::process::Command::new("sleep").arg("1000"), false);
+                r.start_kill().unwrap();
+                assert_eq!(r.wait().await.unwrap().signal(), Some(libc::SIGKILL));
+            })
+        });
+    }
+
+    #[test]
+    fn sigchld_fallback_many_children_at_once() {
+        on_both_schedulers(|| {
+            Box::pin(async {
+                let mut tasks = Vec::new();
+                for i in 0..8 {
+                    let mut r = reaper(
+                        std::process::Command::new("sh")
+                            .arg("-c")
+                            .arg(format!("exit {i}")),
+                        false,
+                    );
+                    tasks.push(crate::spawn(async move { r.wait().await.unwrap().code() }));
+                }
+                for (i, task) in tasks.into_iter().enumerate() {
+                    assert_eq!(task.await.unwrap(), Some(i as i32));
+                }
+            })
+        });
+    }
+
+    #[test]
+    fn pidfd_is_used_where_the_kernel_has_it() {
+        let child = std::process::Command::new("true").spawn().unwrap();
+        let available = pidfd_open(child.id()).is_ok();
+        let mut child = child;
+        child.wait().unwrap();
+        if !available {
+            eprintln!("pidfd_open unavailable here: only the SIGCHLD fallback is exercised");
+            return;
+        }
+        on_both_schedulers(|| {
+            Box::pin(async {
+                let mut r = reaper(&mut std::process::Command::new("true"), true);
+                assert!(matches!(r.inner.as_ref().unwrap().waiter, Waiter::Pidfd(_)));
+                assert!(r.wait().await.unwrap().success());
+            })
+        });
+    }
+
+    #[test]
+    fn orphan_queue_reaps_exited_children() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("1000")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        child.kill().unwrap();
+        push_orphan(child);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "orphan {pid} not reaped"
+            );
+            std::thread::yield_now();
+            reap_orphans();
+        }
+    }
 }
