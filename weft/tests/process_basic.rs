@@ -260,3 +260,33 @@ fn child_outliving_its_runtime_is_reaped_by_the_orphan_queue() {
 fn spawn_outside_a_runtime_panics_before_starting_the_child() {
     let _ = Command::new("true").spawn();
 }
+
+/// A task still waiting on a child when its runtime shuts down: dropping the task drops the
+/// `Child` during shutdown, which must neither deadlock nor leave a zombie.
+#[test]
+fn runtime_shutdown_with_a_task_waiting_on_a_child() {
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let (tx, rx) = std::sync::mpsc::channel();
+        rt.block_on(async move {
+            weft::spawn(async move {
+                let mut child = Command::new("sleep").arg("1000").kill_on_drop(true).spawn().unwrap();
+                tx.send(child.id().unwrap()).unwrap();
+                let _ = child.wait().await;
+            });
+            // Let the task start.
+            for _ in 0..10 {
+                weft::task::yield_now().await;
+            }
+        });
+        let pid = rx.recv().unwrap();
+        drop(rt);
+        let rt = support::current_thread();
+        rt.block_on(async {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while proc_state(pid).is_some() {
+                assert!(Instant::now() < deadline, "child {pid} never reaped");
+                Command::new("true").status().await.unwrap();
+            }
+        });
+    }
+}
