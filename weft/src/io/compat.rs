@@ -1,7 +1,7 @@
 //! Adapters between weft's I/O traits and the `futures-io` ones (`futures::io::AsyncRead`…).
 //!
 //! [`Compat`] wraps a value of one family and implements the other: a `futures` reader wrapped
-//! with [`FuturesAsyncReadCompatExt::compat`] is a weft [`AsyncRead`](crate::io::AsyncRead),
+//! with [`FuturesAsyncReadCompatExt::compat`] is a weft [`AsyncRead`],
 //! and a weft reader wrapped with [`WeftAsyncReadCompatExt::compat`] is a
 //! `futures_io::AsyncRead`; likewise for writers (`compat_write`), buffered readers and seeking.
 //!

@@ -98,7 +98,7 @@ pub(crate) use impl_futures_io;
 #[cfg(feature = "futures-io")]
 use crate::io::{
     BufReader, BufStream, BufWriter, Chain, DuplexStream, Empty, Join, ReadHalf, Repeat,
-    SimplexStream, Sink, Take, WriteHalf,
+    SimplexStream, Sink, Stderr, Stdin, Stdout, Take, WriteHalf,
 };
 
 impl_futures_io!(read, write: [] DuplexStream);
@@ -114,3 +114,6 @@ impl_futures_io!(read, buf_read, write: [R, W] Join<R, W>);
 impl_futures_io!(read, buf_read, write: [] Empty);
 impl_futures_io!(write: [] Sink);
 impl_futures_io!(read: [] Repeat);
+impl_futures_io!(read: [] Stdin);
+impl_futures_io!(write: [] Stdout);
+impl_futures_io!(write: [] Stderr);

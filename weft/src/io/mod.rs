@@ -6,6 +6,20 @@
 //! methods of the extension traits ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`],
 //! [`AsyncSeekExt`]) instead.
 //!
+//! Besides the traits:
+//!
+//! - buffering: [`BufReader`], [`BufWriter`], [`BufStream`], and line/segment readers
+//!   ([`Lines`], [`Split`]);
+//! - copying: [`copy`], [`copy_buf`], [`copy_bidirectional`];
+//! - in-memory pipes: [`duplex`] ([`DuplexStream`]) and [`simplex`] ([`SimplexStream`]);
+//! - adapters: [`split`] ([`ReadHalf`], [`WriteHalf`]), [`join`], `take`/`chain` ([`Take`],
+//!   [`Chain`]), and the trivial [`empty`], [`sink`], [`repeat`];
+//! - the process's standard streams: [`stdin`], [`stdout`], [`stderr`] (on the blocking pool).
+//!
+//! Features: `bytes` (enabled by `io-util` and `full`, as in tokio) adds `read_buf`/`write_buf`/`write_all_buf` over `bytes`
+//! buffers; `futures-io` (on by default) makes these types implement the `futures` I/O traits
+//! too and adds the `compat` adapters.
+//!
 //! ```
 //! use weft::io::{AsyncReadExt, AsyncWriteExt};
 //!
@@ -24,11 +38,13 @@ mod async_buf_read;
 mod async_read;
 mod async_seek;
 mod async_write;
+mod blocking;
 #[cfg(feature = "futures-io")]
 pub mod compat;
 mod futures_io;
 #[allow(unsafe_code)]
 mod read_buf;
+mod stdio;
 mod util;
 
 pub use self::async_buf_read::AsyncBufRead;
@@ -39,6 +55,7 @@ pub use self::async_write::AsyncWrite;
 #[allow(unused_imports)]
 pub(crate) use self::futures_io::impl_futures_io;
 pub use self::read_buf::ReadBuf;
+pub use self::stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
 pub use self::util::{
     copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,

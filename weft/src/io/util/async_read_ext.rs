@@ -136,8 +136,8 @@ pub trait AsyncReadExt: AsyncRead {
     /// ```
     ///
     /// Reads into the buffer's current chunk, without initialising it first. `Ok(0)` means end
-    /// of file, or that `buf` has no room left. Available with the `bytes` feature (part of
-    /// `full`).
+    /// of file, or that `buf` has no room left. Available with the `bytes` feature (enabled by
+    /// `io-util` and `full`, as in tokio).
     ///
     /// # Cancel safety
     ///

@@ -146,7 +146,7 @@ pub trait AsyncWriteExt: AsyncWrite {
     /// ```
     ///
     /// Uses a vectored write when the writer supports one (up to 64 of the buffer's chunks).
-    /// Available with the `bytes` feature (part of `full`).
+    /// Available with the `bytes` feature (enabled by `io-util` and `full`, as in tokio).
     ///
     /// # Cancel safety
     ///
@@ -183,7 +183,7 @@ pub trait AsyncWriteExt: AsyncWrite {
     /// async fn write_all_buf(&mut self, src: impl Buf) -> io::Result<()>;
     /// ```
     ///
-    /// Available with the `bytes` feature (part of `full`).
+    /// Available with the `bytes` feature (enabled by `io-util` and `full`, as in tokio).
     ///
     /// # Errors
     ///

@@ -166,22 +166,25 @@ impl Pipe {
     }
 
     /// The writer is gone: the reader drains what is left, then sees end of file.
-    fn close_write(&mut self) {
+    fn close_write(&mut self) -> Option<Waker> {
         self.is_closed = true;
-        if let Some(w) = self.read_waker.take() {
-            w.wake();
-        }
+        self.read_waker.take()
     }
 
     /// The reader is gone: writes fail from now on.
-    fn close_read(&mut self) {
+    fn close_read(&mut self) -> Option<Waker> {
         self.is_closed = true;
-        if let Some(w) = self.write_waker.take() {
-            w.wake();
-        }
+        self.write_waker.take()
     }
 
-    fn poll_read(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    /// `wake` receives the waker of a writer that now has room; the caller wakes it once the
+    /// lock is released, so the woken task does not find the pipe still locked.
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+        wake: &mut Option<Waker>,
+    ) -> Poll<io::Result<()>> {
         if self.buffered() > 0 {
             let n = std::cmp::min(self.buffered(), buf.remaining());
             buf.put_slice(&self.buf[self.start..self.start + n]);
@@ -190,9 +193,7 @@ impl Pipe {
                 self.buf.clear();
                 self.start = 0;
             }
-            if let Some(w) = self.write_waker.take() {
-                w.wake();
-            }
+            *wake = self.write_waker.take();
             Poll::Ready(Ok(()))
         } else if self.is_closed {
             Poll::Ready(Ok(()))
@@ -202,10 +203,12 @@ impl Pipe {
         }
     }
 
+    /// As `poll_read`, with `wake` receiving the waker of a reader that now has data.
     fn poll_write(
         &mut self,
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
+        wake: &mut Option<Waker>,
     ) -> Poll<io::Result<usize>> {
         if self.is_closed {
             return Poll::Ready(Err(broken_pipe()));
@@ -232,9 +235,7 @@ impl Pipe {
             }
         }
         if written > 0 {
-            if let Some(w) = self.read_waker.take() {
-                w.wake();
-            }
+            *wake = self.read_waker.take();
         }
         Poll::Ready(Ok(written))
     }
@@ -265,18 +266,29 @@ fn broken_pipe() -> io::Error {
     )
 }
 
-/// Runs a pipe operation under the cooperative budget: one unit per operation that makes
-/// progress.
+/// Runs a pipe operation under the cooperative budget (one unit per operation that makes
+/// progress), then wakes the peer the operation unblocked. `op` must release the pipe's lock
+/// before returning.
 fn budgeted<T>(
     cx: &mut Context<'_>,
-    op: impl FnOnce(&mut Context<'_>) -> Poll<io::Result<T>>,
+    op: impl FnOnce(&mut Context<'_>, &mut Option<Waker>) -> Poll<io::Result<T>>,
 ) -> Poll<io::Result<T>> {
     let mut coop = ready!(coop::poll_proceed(cx));
-    let res = op(cx);
+    let mut wake = None;
+    let res = op(cx, &mut wake);
     if res.is_ready() {
         coop.made_progress();
     }
+    if let Some(w) = wake {
+        w.wake();
+    }
     res
+}
+
+fn wake(waker: Option<Waker>) {
+    if let Some(w) = waker {
+        w.wake();
+    }
 }
 
 impl AsyncRead for DuplexStream {
@@ -285,7 +297,7 @@ impl AsyncRead for DuplexStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        budgeted(cx, |cx| self.read.lock().poll_read(cx, buf))
+        budgeted(cx, |cx, w| self.read.lock().poll_read(cx, buf, w))
     }
 }
 
@@ -295,8 +307,8 @@ impl AsyncWrite for DuplexStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| {
-            self.write.lock().poll_write(cx, &[IoSlice::new(buf)])
+        budgeted(cx, |cx, w| {
+            self.write.lock().poll_write(cx, &[IoSlice::new(buf)], w)
         })
     }
 
@@ -305,7 +317,7 @@ impl AsyncWrite for DuplexStream {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| self.write.lock().poll_write(cx, bufs))
+        budgeted(cx, |cx, w| self.write.lock().poll_write(cx, bufs, w))
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -317,7 +329,8 @@ impl AsyncWrite for DuplexStream {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.write.lock().close_write();
+        let reader = self.write.lock().close_write();
+        wake(reader);
         Poll::Ready(Ok(()))
     }
 }
@@ -325,8 +338,10 @@ impl AsyncWrite for DuplexStream {
 impl Drop for DuplexStream {
     fn drop(&mut self) {
         // The peer reads what we wrote, then end of file; its writes to us fail.
-        self.write.lock().close_write();
-        self.read.lock().close_read();
+        let reader = self.write.lock().close_write();
+        let writer = self.read.lock().close_read();
+        wake(reader);
+        wake(writer);
     }
 }
 
@@ -336,7 +351,7 @@ impl AsyncRead for SimplexStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        budgeted(cx, |cx| self.pipe.poll_read(cx, buf))
+        budgeted(cx, |cx, w| self.pipe.poll_read(cx, buf, w))
     }
 }
 
@@ -346,7 +361,9 @@ impl AsyncWrite for SimplexStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| self.pipe.poll_write(cx, &[IoSlice::new(buf)]))
+        budgeted(cx, |cx, w| {
+            self.pipe.poll_write(cx, &[IoSlice::new(buf)], w)
+        })
     }
 
     fn poll_write_vectored(
@@ -354,7 +371,7 @@ impl AsyncWrite for SimplexStream {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        budgeted(cx, |cx| self.pipe.poll_write(cx, bufs))
+        budgeted(cx, |cx, w| self.pipe.poll_write(cx, bufs, w))
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -366,7 +383,8 @@ impl AsyncWrite for SimplexStream {
     }
 
     fn poll_shutdown(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.pipe.close_write();
+        let reader = self.pipe.close_write();
+        wake(reader);
         Poll::Ready(Ok(()))
     }
 }
