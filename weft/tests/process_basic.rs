@@ -135,6 +135,14 @@ rt_test! {
         assert!(child.wait().await.unwrap().success());
     }
 
+    async fn writing_to_an_exited_child_is_broken_pipe() {
+        let mut child = Command::new("true").stdin(Stdio::piped()).spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        assert!(child.wait().await.unwrap().success());
+        let err = stdin.write_all(b"nobody reads this").await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::BrokenPipe);
+    }
+
     async fn wait_closes_stdin() {
         let mut child = Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
         assert!(child.stdin.is_some());
@@ -269,7 +277,11 @@ fn runtime_shutdown_with_a_task_waiting_on_a_child() {
         let (tx, rx) = std::sync::mpsc::channel();
         rt.block_on(async move {
             weft::spawn(async move {
-                let mut child = Command::new("sleep").arg("1000").kill_on_drop(true).spawn().unwrap();
+                let mut child = Command::new("sleep")
+                    .arg("1000")
+                    .kill_on_drop(true)
+                    .spawn()
+                    .unwrap();
                 tx.send(child.id().unwrap()).unwrap();
                 let _ = child.wait().await;
             });
