@@ -10,10 +10,11 @@
 use super::sys;
 use crate::io::reactor::PollEvented;
 use crate::io::Interest;
+use crate::loom::sync::atomic::{AtomicU64, Ordering};
+use crate::loom::sync::Mutex;
 use std::io::{self, Read};
 use std::os::fd::{AsFd, AsRawFd};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::task::{ready, Context, Poll, Waker};
 
 struct Global {
@@ -24,15 +25,49 @@ struct Global {
     next_id: AtomicU64,
 }
 
+/// One signal's delivery count and the listeners waiting for the next one.
+///
+/// The protocol (loom-modelled below): a listener registers its waker, then reads the
+/// generation; a publisher bumps the generation, then takes and wakes the wakers. Either
+/// the listener reads the new generation or its waker is taken by the publisher.
 #[derive(Default)]
 struct Slot {
     generation: AtomicU64,
     waiters: Mutex<Vec<(u64, Waker)>>,
 }
 
+impl Slot {
+    /// Registers (or refreshes) listener `id`'s waker; then read [`Slot::generation`].
+    fn register(&self, id: u64, waker: &Waker) {
+        let mut waiters = self.waiters.lock();
+        match waiters.iter_mut().find(|(i, _)| *i == id) {
+            Some((_, w)) => w.clone_from(waker),
+            None => waiters.push((id, waker.clone())),
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Records one (coalesced) delivery and wakes every waiting listener.
+    fn publish(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let waiters = std::mem::take(&mut *self.waiters.lock());
+        for (_, waker) in waiters {
+            waker.wake();
+        }
+    }
+
+    fn remove(&self, id: u64) {
+        self.waiters.lock().retain(|(i, _)| *i != id);
+    }
+}
+
 fn global() -> io::Result<&'static Global> {
     static GLOBAL: OnceLock<Global> = OnceLock::new();
-    static INIT: Mutex<()> = Mutex::new(());
+    // Process-wide set-up, not part of the modelled protocol: plain std.
+    static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
     if let Some(g) = GLOBAL.get() {
         return Ok(g);
     }
@@ -57,12 +92,7 @@ fn global() -> io::Result<&'static Global> {
 fn broadcast(global: &Global) {
     for (signum, slot) in global.slots.iter().enumerate().skip(1) {
         if sys::take_pending(signum) {
-            slot.generation.fetch_add(1, Ordering::AcqRel);
-            let waiters =
-                std::mem::take(&mut *slot.waiters.lock().unwrap_or_else(|e| e.into_inner()));
-            for (_, waker) in waiters {
-                waker.wake();
-            }
+            slot.publish();
         }
     }
 }
@@ -89,7 +119,7 @@ impl Listener {
         let global = global()?;
         // Read the generation before installing: a signal racing with installation is then
         // reported rather than absorbed into the starting point.
-        let seen = global.slots[index].generation.load(Ordering::Acquire);
+        let seen = global.slots[index].generation();
         sys::install(signum)?;
         let dup = global.receiver.as_fd().try_clone_to_owned()?;
         let pipe = PollEvented::new_with_interest_and_handle(
@@ -113,14 +143,8 @@ impl Listener {
         loop {
             // Register before reading the generation: a broadcast that bumps it after our
             // read must find our waker.
-            {
-                let mut waiters = slot.waiters.lock().unwrap_or_else(|e| e.into_inner());
-                match waiters.iter_mut().find(|(id, _)| *id == self.id) {
-                    Some((_, waker)) => waker.clone_from(cx.waker()),
-                    None => waiters.push((self.id, cx.waker().clone())),
-                }
-            }
-            let generation = slot.generation.load(Ordering::Acquire);
+            slot.register(self.id, cx.waker());
+            let generation = slot.generation();
             if generation != self.seen {
                 self.seen = generation;
                 return Poll::Ready(Some(()));
@@ -151,10 +175,66 @@ impl Listener {
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let slot = &self.global.slots[self.signum];
-        slot.waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .retain(|(id, _)| *id != self.id);
+        self.global.slots[self.signum].remove(self.id);
+    }
+}
+
+#[cfg(all(test, loom))]
+mod loom_tests {
+    use super::Slot;
+    use crate::loom::sync::atomic::{AtomicBool, Ordering};
+    use crate::loom::sync::Arc;
+    use crate::loom::thread;
+    use std::task::{Wake, Waker};
+
+    struct Flag(AtomicBool);
+
+    // std's Arc: `Waker: From<std::sync::Arc<W>>` only; the flag inside is loom's.
+    impl Wake for Flag {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.store(true, Ordering::Release);
+        }
+    }
+
+    /// A delivery published concurrently with a listener's registration is never missed:
+    /// the listener either reads the new generation or is woken.
+    #[test]
+    fn loom_signal_publish_never_loses_a_listener() {
+        loom::model(|| {
+            let slot = Arc::new(Slot::default());
+            let flag = std::sync::Arc::new(Flag(AtomicBool::new(false)));
+            let waker = Waker::from(flag.clone());
+            let publisher = {
+                let slot = slot.clone();
+                thread::spawn(move || slot.publish())
+            };
+            slot.register(1, &waker);
+            let saw_delivery = slot.generation() != 0;
+            publisher.join().unwrap();
+            assert!(saw_delivery || flag.0.load(Ordering::Acquire));
+        });
+    }
+
+    /// Two deliveries and a listener that reads between them: it is woken or sees the
+    /// latest generation, never left waiting on a stale one.
+    #[test]
+    fn loom_signal_two_publishers() {
+        loom::model(|| {
+            let slot = Arc::new(Slot::default());
+            let flag = std::sync::Arc::new(Flag(AtomicBool::new(false)));
+            let waker = Waker::from(flag.clone());
+            let publishers: Vec<_> = (0..2)
+                .map(|_| {
+                    let slot = slot.clone();
+                    thread::spawn(move || slot.publish())
+                })
+                .collect();
+            slot.register(1, &waker);
+            let seen = slot.generation();
+            for p in publishers {
+                p.join().unwrap();
+            }
+            assert!(seen == 2 || flag.0.load(Ordering::Acquire));
+        });
     }
 }
