@@ -141,13 +141,15 @@ impl Listener {
     pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<()>> {
         let slot = &self.global.slots[self.signum];
         loop {
-            // Register before reading the generation: a broadcast that bumps it after our
-            // read must find our waker.
+            // Fast path: a delivery already published needs no waker.
+            if let Some(ready) = self.take_delivery(slot) {
+                return ready;
+            }
+            // Register before reading the generation again: a broadcast that bumps it after
+            // this read must find our waker.
             slot.register(self.id, cx.waker());
-            let generation = slot.generation();
-            if generation != self.seen {
-                self.seen = generation;
-                return Poll::Ready(Some(()));
+            if let Some(ready) = self.take_delivery(slot) {
+                return ready;
             }
             let event = match ready!(self.pipe.registration().poll_read_ready(cx)) {
                 Ok(event) => event,
@@ -168,8 +170,21 @@ impl Listener {
                     Err(_) => break,
                 }
             }
+            // We are running: the broadcast must not wake us (a self-wake costs a
+            // reschedule, on the multi-thread scheduler often a cross-thread unpark). The
+            // loop reads the generation again, registering first, so nothing is missed.
+            slot.remove(self.id);
             broadcast(self.global);
         }
+    }
+
+    fn take_delivery(&mut self, slot: &Slot) -> Option<Poll<Option<()>>> {
+        let generation = slot.generation();
+        if generation == self.seen {
+            return None;
+        }
+        self.seen = generation;
+        Some(Poll::Ready(Some(())))
     }
 }
 
