@@ -135,20 +135,31 @@ impl Reaper {
     /// Waits for the child to exit and reaps it.
     pub(crate) fn poll_wait(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<ExitStatus>> {
         loop {
-            if let Some(status) = self.try_wait()? {
-                return Poll::Ready(Ok(status));
-            }
-            let inner = self.inner.as_mut().expect("not reaped: try_wait said so");
+            let Some(inner) = self.inner.as_mut() else {
+                return Poll::Ready(Err(io::Error::other("the child was already reaped")));
+            };
             match &mut inner.waiter {
                 Waiter::Pidfd(pidfd) => {
+                    // A pidfd is readable once the child exited, and registering reports an
+                    // exit that happened before: no `waitpid` is needed until then.
                     let event = ready!(pidfd.registration().poll_read_ready(cx))?;
-                    // A readable pidfd means the child exited; reap it (loop). Clear first so
-                    // that, should `waitpid` disagree, we wait instead of spinning.
-                    if matches!(inner.child.try_wait(), Ok(None)) {
-                        pidfd.registration().clear_readiness(event);
+                    match inner.child.try_wait()? {
+                        Some(status) => {
+                            self.inner = None;
+                            return Poll::Ready(Ok(status));
+                        }
+                        // Not reapable after all (cannot happen for our own child): wait for
+                        // the next event instead of spinning.
+                        None => pidfd.registration().clear_readiness(event),
                     }
                 }
                 Waiter::Sigchld(sigchld) => {
+                    // The SIGCHLD that announced this child may predate the listener, so
+                    // look before each wait.
+                    if let Some(status) = inner.child.try_wait()? {
+                        self.inner = None;
+                        return Poll::Ready(Ok(status));
+                    }
                     if ready!(sigchld.poll_recv(cx)).is_none() {
                         return Poll::Ready(Err(crate::io::reactor::gone()));
                     }
