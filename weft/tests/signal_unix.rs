@@ -117,3 +117,32 @@ fn recv_returns_none_after_its_runtime_is_gone() {
 fn signal_outside_a_runtime_panics() {
     let _ = signal(SignalKind::user_defined2());
 }
+
+/// Like tokio, a new listener reports deliveries after `signal()`, not one that arrived
+/// while nobody listened (so `ctrl_c()` called again does not complete on an old ctrl-c).
+/// `raise` runs the handler on this thread before it returns, so the stale delivery is
+/// certainly recorded before the new listener is created.
+#[test]
+fn delivery_while_nobody_listened_is_not_reported_to_a_new_listener() {
+    let signum = rt_signal(7);
+    for rt in [support::current_thread(), support::multi_thread()] {
+        rt.block_on(async {
+            drop(signal(SignalKind::from_raw(signum)).unwrap()); // installs the handler
+                                                                 // SAFETY: raise(3) has no memory-safety preconditions.
+            assert_eq!(unsafe { libc::raise(signum) }, 0);
+            let mut fresh = signal(SignalKind::from_raw(signum)).unwrap();
+            // Let the reactor see the pipe's readiness, so a stale byte would be read.
+            for _ in 0..20 {
+                weft::task::yield_now().await;
+            }
+            {
+                let recv = fresh.recv();
+                futures::pin_mut!(recv);
+                assert!(futures::poll!(recv).is_pending(), "stale delivery reported");
+            }
+            // SAFETY: as above.
+            assert_eq!(unsafe { libc::raise(signum) }, 0);
+            assert_eq!(fresh.recv().await, Some(()));
+        });
+    }
+}

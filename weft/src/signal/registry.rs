@@ -12,7 +12,7 @@ use crate::io::reactor::PollEvented;
 use crate::io::Interest;
 use crate::loom::sync::atomic::{AtomicU64, Ordering};
 use crate::loom::sync::Mutex;
-use std::io::{self, Read};
+use std::io::{self, Read as _};
 use std::os::fd::{AsFd, AsRawFd};
 use std::sync::OnceLock;
 use std::task::{ready, Context, Poll, Waker};
@@ -88,7 +88,25 @@ fn global() -> io::Result<&'static Global> {
     Ok(GLOBAL.get_or_init(|| global))
 }
 
-/// Empties the pipe then publishes every pending signal. Any listener may call it.
+/// Empties the pipe through `reader` (any descriptor of its read end); `true` once it is
+/// empty (`WouldBlock`).
+fn drain(mut reader: &mio::unix::pipe::Receiver) -> bool {
+    let mut buf = [0u8; 128];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return false,
+            Ok(_) => continue,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+            // Reading a pipe we own fails only on programming errors; the pending flags
+            // are published by the caller all the same.
+            Err(_) => return false,
+        }
+    }
+}
+
+/// Publishes every pending signal (call after draining the pipe, so that a signal whose
+/// byte was drained is published). Any listener may call it.
 fn broadcast(global: &Global) {
     for (signum, slot) in global.slots.iter().enumerate().skip(1) {
         if sys::take_pending(signum) {
@@ -117,10 +135,14 @@ impl Listener {
         // First, so that a call outside a runtime panics before touching process state.
         let reactor = crate::io::reactor::Handle::current();
         let global = global()?;
-        // Read the generation before installing: a signal racing with installation is then
-        // reported rather than absorbed into the starting point.
-        let seen = global.slots[index].generation();
         sys::install(signum)?;
+        // Publish what arrived before this listener existed (to the listeners that did), so
+        // that it is not mistaken for a delivery to this one: like tokio, a listener reports
+        // the signals that arrive after `signal()`, not one left over from a time nobody
+        // listened (which matters for `ctrl_c()` called again and again).
+        drain(&global.receiver);
+        broadcast(global);
+        let seen = global.slots[index].generation();
         let dup = global.receiver.as_fd().try_clone_to_owned()?;
         let pipe = PollEvented::new_with_interest_and_handle(
             mio::unix::pipe::Receiver::from(dup),
@@ -155,20 +177,8 @@ impl Listener {
                 Ok(event) => event,
                 Err(_) => return Poll::Ready(None),
             };
-            let mut buf = [0u8; 128];
-            loop {
-                match (&*self.pipe).read(&mut buf) {
-                    Ok(0) => break,
-                    Ok(_) => continue,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        self.pipe.registration().clear_readiness(event);
-                        break;
-                    }
-                    // Reading a pipe we own fails only on programming errors; the pending
-                    // flags are still published below.
-                    Err(_) => break,
-                }
+            if drain(&self.pipe) {
+                self.pipe.registration().clear_readiness(event);
             }
             // We are running: the broadcast must not wake us (a self-wake costs a
             // reschedule, on the multi-thread scheduler often a cross-thread unpark). The
