@@ -12,17 +12,14 @@
 use weft::io::{AsyncReadExt, AsyncWriteExt};
 use weft::net::{TcpListener, TcpStream};
 
-fn main() -> std::io::Result<()> {
+#[weft::main]
+async fn main() -> std::io::Result<()> {
     let addr = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:8080".to_string());
-    // The same as `#[weft::main] async fn main()`, spelled out.
-    let rt = weft::runtime::Runtime::new()?;
-    rt.block_on(async {
-        let listener = TcpListener::bind(&addr).await?;
-        println!("echo server listening on {}", listener.local_addr()?);
-        serve(listener).await
-    })
+    let listener = TcpListener::bind(&addr).await?;
+    println!("echo server listening on {}", listener.local_addr()?);
+    serve(listener).await
 }
 
 /// Accepts connections forever, echoing each one on its own task.

@@ -77,3 +77,15 @@ rt_test! {
         assert!(inner.peer_addr().is_ok());
     }
 }
+
+#[test]
+fn waiting_after_the_runtime_is_dropped_fails_clearly() {
+    let rt = support::current_thread();
+    let (fd, _peer) = rt.block_on(async { pair() });
+    drop(rt);
+    let err = futures::executor::block_on(fd.readable()).unwrap_err();
+    assert!(err.to_string().contains("shut down"), "{err}");
+    // The value can still be taken back out.
+    let inner = fd.into_inner();
+    assert!(inner.peer_addr().is_ok());
+}

@@ -227,19 +227,88 @@ rt_test! {
     }
 
     async fn coop_budget_yields_on_an_always_ready_socket() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        const LEN: usize = 64 * 1024;
         let (mut client, mut server) = pair().await;
-        client.write_all(&[1u8; 1024]).await.unwrap();
-        // Reading one byte at a time from a full socket would never return Pending; the budget
-        // must still make the task yield so others run.
-        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let f2 = flag.clone();
-        let other = weft::spawn(async move { f2.store(true, std::sync::atomic::Ordering::SeqCst) });
-        let mut saw_other = false;
-        for _ in 0..1024 {
-            server.read_exact(&mut [0u8; 1]).await.unwrap();
-            saw_other |= flag.load(std::sync::atomic::Ordering::SeqCst);
-        }
-        other.await.unwrap();
-        assert!(saw_other, "the reading task never yielded to the other task");
+        client.write_all(&vec![1u8; LEN]).await.unwrap();
+        // Reading one byte at a time from a socket that always has data never returns Pending
+        // on its own; the budget must still make the reading task yield so others run.
+        let reader = weft::spawn(async move {
+            let flag = Arc::new(AtomicBool::new(false));
+            let f2 = flag.clone();
+            let other = weft::spawn(async move { f2.store(true, Ordering::SeqCst) });
+            let mut reads_before_other = None;
+            for i in 0..LEN {
+                server.read_exact(&mut [0u8; 1]).await.unwrap();
+                if reads_before_other.is_none() && flag.load(Ordering::SeqCst) {
+                    reads_before_other = Some(i);
+                }
+            }
+            other.await.unwrap();
+            reads_before_other
+        });
+        let seen_after = reader.await.unwrap();
+        assert!(seen_after.is_some(), "the reading task never let the other task run");
     }
+}
+
+#[test]
+#[should_panic(expected = "there is no reactor running")]
+fn creating_a_socket_outside_a_runtime_panics_clearly() {
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let _ = TcpListener::from_std(std_listener);
+}
+
+#[test]
+#[should_panic(expected = "I/O disabled")]
+fn creating_a_socket_in_a_runtime_without_io_panics_clearly() {
+    let rt = weft::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let _guard = rt.enter();
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let _ = TcpListener::from_std(std_listener);
+}
+
+/// On the multi-thread runtime, a task hogging one worker must not stop I/O on the other.
+#[test]
+fn io_proceeds_while_another_worker_is_busy() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let rt = support::multi_thread();
+    rt.block_on(async {
+        let done = Arc::new(AtomicBool::new(false));
+        let (started_tx, started_rx) = futures::channel::oneshot::channel();
+        let hog = {
+            let done = done.clone();
+            weft::spawn(async move {
+                started_tx.send(()).unwrap();
+                // Never yields; gives up after a generous deadline so a failure cannot hang.
+                let deadline = Instant::now() + Duration::from_secs(20);
+                while !done.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    std::hint::spin_loop();
+                }
+                done.load(Ordering::SeqCst)
+            })
+        };
+        started_rx.await.unwrap();
+        let io = weft::spawn(async {
+            let (mut client, mut server) = pair().await;
+            for _ in 0..100 {
+                client.write_all(b"ping").await.unwrap();
+                let mut buf = [0u8; 4];
+                server.read_exact(&mut buf).await.unwrap();
+                server.write_all(&buf).await.unwrap();
+                client.read_exact(&mut buf).await.unwrap();
+            }
+        });
+        io.await.unwrap();
+        done.store(true, Ordering::SeqCst);
+        assert!(
+            hog.await.unwrap(),
+            "I/O only finished after the hog gave up"
+        );
+    });
 }

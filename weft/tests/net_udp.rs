@@ -63,3 +63,18 @@ rt_test! {
         assert!(s.send_to(b"x", "no-such-host.invalid:9").await.is_err());
     }
 }
+
+rt_test! {
+    async fn connected_peek_and_peek_sender() {
+        let a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        b.connect(a.local_addr().unwrap()).await.unwrap();
+        assert_eq!(b.try_peek(&mut [0u8; 4]).unwrap_err().kind(), ErrorKind::WouldBlock);
+        a.send_to(b"abc", b.local_addr().unwrap()).await.unwrap();
+        assert_eq!(b.peek_sender().await.unwrap(), a.local_addr().unwrap());
+        let mut buf = [0u8; 8];
+        assert_eq!(b.peek(&mut buf).await.unwrap(), 3);
+        assert_eq!(b.recv(&mut buf).await.unwrap(), 3);
+        assert_eq!(&buf[..3], b"abc");
+    }
+}

@@ -464,6 +464,88 @@ impl UdpSocket {
         Poll::Ready(Ok(addr))
     }
 
+    /// Receives a datagram from the connected peer without removing it from the queue.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: nothing is consumed.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// b.connect(a.local_addr()?).await?;
+    /// a.send_to(b"hi", b.local_addr()?).await?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(b.peek(&mut buf).await?, 2);
+    /// assert_eq!(b.recv(&mut buf).await?, 2);
+    /// # Ok(()) }
+    /// ```
+    pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || self.io.peek(buf))
+            .await
+    }
+
+    /// Peeks from the connected peer without waiting.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// b.connect(a.local_addr()?).await?;
+    /// assert!(b.try_peek(&mut [0u8; 8]).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn try_peek(&self, buf: &mut [u8]) -> io::Result<usize> {
+        self.io
+            .registration()
+            .try_io(Interest::READABLE, || self.io.peek(buf))
+    }
+
+    /// The source address of the next datagram, without consuming it.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: nothing is consumed.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.send_to(b"hi", b.local_addr()?).await?;
+    /// assert_eq!(b.peek_sender().await?, a.local_addr()?);
+    /// # Ok(()) }
+    /// ```
+    pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || self.peek_sender_now())
+            .await
+    }
+
+    /// The source address of the next datagram, without waiting.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// assert!(b.try_peek_sender().is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn try_peek_sender(&self) -> io::Result<SocketAddr> {
+        self.io
+            .registration()
+            .try_io(Interest::READABLE, || self.peek_sender_now())
+    }
+
+    fn peek_sender_now(&self) -> io::Result<SocketAddr> {
+        socket2::SockRef::from(self)
+            .peek_sender()?
+            .as_socket()
+            .ok_or_else(|| io::Error::other("the datagram's sender is not an IP address"))
+    }
+
     /// Receives a datagram without removing it from the queue.
     ///
     /// # Cancel safety

@@ -245,25 +245,57 @@ impl ScheduledIo {
 
     fn wake(&self, ready: Ready) {
         // Wakers are collected under the lock and woken after it is released, so a waker
-        // that re-polls inline cannot deadlock on it.
-        let mut to_wake: Vec<Waker> = Vec::new();
+        // that re-polls inline cannot deadlock on it. No allocation for the usual few.
+        let mut to_wake = WakeList::new();
         {
             let mut waiters = self.waiters.lock();
             let read = !(ready & (Direction::Read.mask() | Ready::ERROR)).is_empty();
             let write = !(ready & (Direction::Write.mask() | Ready::ERROR)).is_empty();
             if read {
-                to_wake.extend(waiters.reader.take());
+                to_wake.push(waiters.reader.take());
             }
             if write {
-                to_wake.extend(waiters.writer.take());
+                to_wake.push(waiters.writer.take());
             }
             for waiter in waiters.list.iter_mut().flatten() {
                 if !(waiter.interest.mask() & ready).is_empty() {
-                    to_wake.extend(waiter.waker.take());
+                    to_wake.push(waiter.waker.take());
                 }
             }
         }
-        for waker in to_wake {
+        to_wake.wake_all();
+    }
+}
+
+/// Wakers to wake once the waiters lock is released: inline for the common handful, a `Vec`
+/// beyond that.
+struct WakeList {
+    inline: [Option<Waker>; 8],
+    len: usize,
+    overflow: Vec<Waker>,
+}
+
+impl WakeList {
+    fn new() -> WakeList {
+        WakeList {
+            inline: Default::default(),
+            len: 0,
+            overflow: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, waker: Option<Waker>) {
+        let Some(waker) = waker else { return };
+        if self.len < self.inline.len() {
+            self.inline[self.len] = Some(waker);
+            self.len += 1;
+        } else {
+            self.overflow.push(waker);
+        }
+    }
+
+    fn wake_all(self) {
+        for waker in self.inline.into_iter().flatten().chain(self.overflow) {
             waker.wake();
         }
     }
@@ -412,7 +444,8 @@ mod tests {
         let count = Arc::new(Count(StdAtomic::new(0)));
         let waker = Waker::from(count.clone());
         let mut cx = Context::from_waker(&waker);
-        let mut futs: Vec<_> = (0..5)
+        // More than the wake list holds inline.
+        let mut futs: Vec<_> = (0..12)
             .map(|_| Box::pin(io.readiness(Interest::READABLE)))
             .collect();
         let mut writer = Box::pin(io.readiness(Interest::WRITABLE));
@@ -422,7 +455,7 @@ mod tests {
         assert!(writer.as_mut().poll(&mut cx).is_pending());
         drop(futs.pop());
         io.set_readiness(0, 1, Ready::READABLE);
-        assert_eq!(count.0.load(Ordering::SeqCst), 4);
+        assert_eq!(count.0.load(Ordering::SeqCst), 11);
         for f in &mut futs {
             assert!(f.as_mut().poll(&mut cx).is_ready());
         }
@@ -479,6 +512,46 @@ mod loom_tests {
             }));
             assert!(ev.ready.is_readable());
             driver.join().unwrap();
+        });
+    }
+
+    /// The many-waiters path of the same race: clear after `WouldBlock`, then wait on a
+    /// `readiness` future while the driver reports a newer event.
+    #[test]
+    fn loom_readiness_future_no_lost_wakeup_after_clear() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::default());
+            io.set_readiness(0, 1, Ready::READABLE);
+            let seen = io.ready_event(Interest::READABLE.mask());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || {
+                    io.set_readiness(0, 2, Ready::READABLE);
+                })
+            };
+            io.clear_readiness(seen);
+            let ev = loom::future::block_on(io.readiness(Interest::READABLE));
+            assert!(ev.ready.is_readable());
+            driver.join().unwrap();
+        });
+    }
+
+    /// An event for the old generation racing the slot's release is never applied to the
+    /// slot's next registration.
+    #[test]
+    fn loom_stale_event_never_reaches_the_next_generation() {
+        loom::model(|| {
+            let io = Arc::new(ScheduledIo::default());
+            let driver = {
+                let io = io.clone();
+                thread::spawn(move || {
+                    io.set_readiness(0, 1, Ready::READABLE);
+                })
+            };
+            let next = io.release();
+            driver.join().unwrap();
+            assert_eq!(io.generation(), next);
+            assert!(io.ready_event(Ready::ALL).ready.is_empty());
         });
     }
 

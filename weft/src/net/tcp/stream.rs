@@ -477,6 +477,51 @@ impl TcpStream {
         socket2::SockRef::from(self).set_linger(dur)
     }
 
+    /// Sets `SO_LINGER` to zero: dropping the stream then sends a reset (RST) instead of a
+    /// FIN and discards unsent data.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_zero_linger()?;
+    /// assert_eq!(stream.linger()?, Some(std::time::Duration::ZERO));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.set_linger(Some(Duration::ZERO))
+    }
+
+    /// Whether `TCP_QUICKACK` is set (Linux).
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_quickack(true)?;
+    /// let _ = stream.quickack()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn quickack(&self) -> io::Result<bool> {
+        socket2::SockRef::from(self).quickack()
+    }
+
+    /// Sets `TCP_QUICKACK` (Linux): send ACKs at once instead of delaying them. The kernel
+    /// may turn it off again by itself.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_quickack(true)?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub fn set_quickack(&self, quickack: bool) -> io::Result<()> {
+        socket2::SockRef::from(self).set_quickack(quickack)
+    }
+
     /// `IP_TTL` of outgoing packets.
     ///
     /// ```
