@@ -1,1 +1,22 @@
 //! Synchronisation primitives for async code: channels and locks.
+//!
+//! They do not depend on a running weft runtime: they work from any executor, and from plain
+//! threads through their `blocking_*` methods. When they run inside a weft task, every wait takes
+//! part in the cooperative budget.
+//!
+//! - Channels: [`oneshot`] (one value), [`mpsc`] (many producers, one consumer).
+//!
+//! ```
+//! use weft::sync::oneshot;
+//!
+//! # futures::executor::block_on(async {
+//! let (tx, rx) = oneshot::channel();
+//! tx.send("hello").unwrap();
+//! assert_eq!(rx.await.unwrap(), "hello");
+//! # });
+//! ```
+
+mod blocking;
+
+#[allow(unsafe_code)]
+pub mod oneshot;
