@@ -20,3 +20,14 @@ mod blocking;
 
 #[allow(unsafe_code)]
 pub mod oneshot;
+
+#[allow(unsafe_code)]
+pub(crate) mod batch_semaphore;
+mod semaphore;
+mod wake_list;
+pub use semaphore::{
+    AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
+};
+#[allow(unsafe_code)]
+mod notify;
+pub use notify::{Notified, Notify, OwnedNotified};
