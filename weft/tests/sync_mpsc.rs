@@ -15,13 +15,20 @@ fn poll<F: Future>(f: Pin<&mut F>) -> Poll<F::Output> {
 }
 
 /// Debug builds are ~20x slower; the release run does the full size.
-const PER_PRODUCER: u64 = if cfg!(debug_assertions) { 2_000 } else { 50_000 };
+const PER_PRODUCER: u64 = if cfg!(debug_assertions) {
+    2_000
+} else {
+    50_000
+};
 
 fn check_all_received(mut got: Vec<(u64, u64)>, producers: u64) {
     // Per producer, values arrive in send order, each exactly once.
     let mut next = vec![0u64; producers as usize];
     for &(p, i) in &got {
-        assert_eq!(next[p as usize], i, "producer {p} out of order or duplicated");
+        assert_eq!(
+            next[p as usize], i,
+            "producer {p} out of order or duplicated"
+        );
         next[p as usize] += 1;
     }
     assert!(next.iter().all(|&n| n == PER_PRODUCER));

@@ -32,3 +32,8 @@ pub use semaphore::{
 #[allow(unsafe_code)]
 mod notify;
 pub use notify::{Notified, Notify, OwnedNotified};
+#[allow(unsafe_code)]
+mod mutex;
+pub use mutex::{
+    MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
+};
