@@ -21,6 +21,7 @@ mod blocking;
 pub mod mpsc;
 #[allow(unsafe_code)]
 pub mod oneshot;
+pub mod watch;
 
 #[allow(unsafe_code)]
 pub(crate) mod batch_semaphore;
@@ -43,3 +44,18 @@ pub use rwlock::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
     RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,
 };
+
+/// Runs `fut` under the cooperative budget: each poll spends one unit (given back if the poll
+/// is `Pending`), so a task looping on an always-ready primitive still yields to its neighbours.
+pub(crate) async fn cooperative<F: std::future::Future>(fut: F) -> F::Output {
+    let mut fut = std::pin::pin!(fut);
+    std::future::poll_fn(|cx| {
+        let mut coop = std::task::ready!(crate::runtime::coop::poll_proceed(cx));
+        let out = fut.as_mut().poll(cx);
+        if out.is_ready() {
+            coop.made_progress();
+        }
+        out
+    })
+    .await
+}
