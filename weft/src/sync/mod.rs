@@ -18,6 +18,7 @@
 
 mod blocking;
 
+pub mod broadcast;
 pub mod mpsc;
 #[allow(unsafe_code)]
 pub mod oneshot;
