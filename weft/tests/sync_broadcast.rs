@@ -87,7 +87,11 @@ fn dropped_receiver_releases_values() {
     drop(rx);
     assert_eq!(Arc::strong_count(&v), 2);
     drop(rx2.try_recv().unwrap());
-    assert_eq!(Arc::strong_count(&v), 1, "value freed once every receiver saw it");
+    assert_eq!(
+        Arc::strong_count(&v),
+        1,
+        "value freed once every receiver saw it"
+    );
     assert!(tx.is_empty());
 }
 

@@ -60,3 +60,11 @@ pub(crate) async fn cooperative<F: std::future::Future>(fut: F) -> F::Output {
     })
     .await
 }
+mod barrier;
+pub use barrier::{Barrier, BarrierWaitResult};
+#[allow(unsafe_code)]
+mod once_cell;
+pub use once_cell::{OnceCell, SetError};
+#[allow(unsafe_code)]
+mod set_once;
+pub use set_once::{SetOnce, SetOnceError};
