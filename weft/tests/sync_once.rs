@@ -74,7 +74,7 @@ fn once_cell_failed_or_cancelled_init_lets_next_try() {
     let cell = OnceCell::<u32>::new();
     assert_eq!(block_on(cell.get_or_try_init(|| async { Err(1) })), Err(1));
     {
-        let mut slow = pin!(cell.get_or_init(|| std::future::pending()));
+        let mut slow = pin!(cell.get_or_init(std::future::pending));
         assert!(poll(slow.as_mut()).is_pending());
         assert!(cell.set(0).unwrap_err().is_initializing_err());
     }
