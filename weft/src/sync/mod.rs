@@ -4,7 +4,16 @@
 //! threads through their `blocking_*` methods. When they run inside a weft task, every wait takes
 //! part in the cooperative budget.
 //!
-//! - Channels: [`oneshot`] (one value), [`mpsc`] (many producers, one consumer).
+//! - Channels: [`oneshot`] (one value), [`mpsc`] (many producers, one consumer, bounded or
+//!   unbounded), [`broadcast`] (every receiver sees every value), [`watch`] (receivers see the
+//!   latest value).
+//! - Locks and signals: [`Mutex`] (FIFO-fair), [`RwLock`] (fair, write-preferring),
+//!   [`Semaphore`], [`Notify`], [`Barrier`], [`OnceCell`], [`SetOnce`].
+//!
+//! Everything that waits queues in FIFO order behind one [batch semaphore] or [`Notify`]: the
+//! waiter is a node inside the pinned future, so waiting allocates nothing.
+//!
+//! [batch semaphore]: Semaphore
 //!
 //! ```
 //! use weft::sync::oneshot;
