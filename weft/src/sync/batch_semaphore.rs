@@ -626,4 +626,39 @@ mod loom_tests {
             assert_eq!(s.available_permits(), 1);
         });
     }
+
+    #[test]
+    fn loom_semaphore_acquire_many_from_two_releases() {
+        loom::model(|| {
+            let s = Arc::new(Semaphore::new(0));
+            let ths: Vec<_> = (0..2)
+                .map(|_| {
+                    let s = s.clone();
+                    thread::spawn(move || s.release(1))
+                })
+                .collect();
+            block_on(s.acquire(2)).unwrap();
+            for th in ths {
+                th.join().unwrap();
+            }
+            assert_eq!(s.available_permits(), 0);
+        });
+    }
+
+    #[test]
+    fn loom_semaphore_fifo_waiter_not_overtaken() {
+        loom::model(|| {
+            let s = Arc::new(Semaphore::new(1));
+            let s2 = s.clone();
+            // The big waiter queues first (taking the one permit); a later try_acquire can only
+            // succeed if the big waiter already got everything and released it.
+            let th = thread::spawn(move || {
+                block_on(s2.acquire(2)).unwrap();
+                s2.release(2);
+            });
+            s.release(1);
+            th.join().unwrap();
+            assert_eq!(s.available_permits(), 2);
+        });
+    }
 }

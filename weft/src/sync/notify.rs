@@ -561,4 +561,19 @@ mod loom_tests {
             th.join().unwrap();
         });
     }
+
+    #[test]
+    fn loom_notify_one_and_waiters_race() {
+        loom::model(|| {
+            let notify = Arc::new(Notify::new());
+            let n2 = notify.clone();
+            let n3 = notify.clone();
+            let a = thread::spawn(move || n2.notify_one());
+            let b = thread::spawn(move || n3.notify_waiters());
+            // notify_one either reaches this waiter or leaves a permit: never lost.
+            block_on(notify.notified());
+            a.join().unwrap();
+            b.join().unwrap();
+        });
+    }
 }
