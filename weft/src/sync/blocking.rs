@@ -22,9 +22,7 @@ impl Wake for ThreadWaker {
 /// would stall every task on that worker (or deadlock a current-thread runtime).
 #[track_caller]
 pub(crate) fn assert_not_in_runtime(what: &str) {
-    // TODO(core): use `crate::runtime::context::in_runtime()` once the core lands on main.
-    let in_runtime = false;
-    if in_runtime {
+    if crate::runtime::context::in_runtime() {
         panic!(
             "Cannot {what} from within a runtime. This happens because a function \
              attempted to block the current thread while the thread is being used to \
