@@ -330,9 +330,6 @@ impl Handle {
         self.owned.len()
     }
 
-    pub(crate) fn is_shutdown(&self) -> bool {
-        self.owned.is_closed()
-    }
 }
 
 impl Schedule for Arc<Handle> {

@@ -30,6 +30,7 @@ pub(crate) struct Handle {
     idle: Idle,
     owned: OwnedTasks<Arc<Handle>>,
     /// Cores of workers that finished; the last one to arrive finalises shutdown.
+    #[allow(clippy::vec_box)] // cores move in as boxes and stay boxed
     shutdown_cores: Mutex<Vec<Box<Core>>>,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking_spawner: blocking::Spawner,
@@ -399,9 +400,6 @@ impl Handle {
         self.owned.len()
     }
 
-    pub(crate) fn num_workers(&self) -> usize {
-        self.remotes.len()
-    }
 
     fn schedule_task(&self, task: Notified<Arc<Handle>>, is_yield: bool) {
         context::with_scheduler(|cx| {
