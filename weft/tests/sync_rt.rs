@@ -264,6 +264,108 @@ rt_test! {
         assert_eq!(*lock.read().await, 400);
     }
 
+    async fn watch_receivers_follow_the_sender() {
+        let (tx, rx) = weft::sync::watch::channel(0u32);
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let mut rx = rx.clone();
+            handles.push(weft::spawn(async move {
+                let v = *rx.wait_for(|v| *v == 500).await.unwrap();
+                while rx.changed().await.is_ok() {}
+                v
+            }));
+        }
+        drop(rx);
+        for i in 1..=500 {
+            tx.send(i).unwrap();
+            if i % 50 == 0 {
+                weft::task::yield_now().await;
+            }
+        }
+        drop(tx);
+        for h in handles {
+            assert_eq!(h.await.unwrap(), 500);
+        }
+    }
+
+    async fn broadcast_every_receiver_gets_everything() {
+        let (tx, rx) = weft::sync::broadcast::channel(1024);
+        let mut handles = Vec::new();
+        for _ in 0..4 {
+            let mut rx = rx.resubscribe();
+            handles.push(weft::spawn(async move {
+                let mut sum = 0u64;
+                while let Ok(v) = rx.recv().await {
+                    sum += v;
+                }
+                sum
+            }));
+        }
+        drop(rx);
+        for i in 0..1000u64 {
+            tx.send(i).unwrap();
+        }
+        drop(tx);
+        for h in handles {
+            assert_eq!(h.await.unwrap(), 999 * 1000 / 2);
+        }
+    }
+
+    async fn barrier_and_once_cells() {
+        let barrier = Arc::new(weft::sync::Barrier::new(8));
+        let cell = Arc::new(weft::sync::OnceCell::new());
+        let set_once = Arc::new(weft::sync::SetOnce::new());
+        let inits = Arc::new(AtomicUsize::new(0));
+        let mut handles = Vec::new();
+        for i in 0..8 {
+            let (b, c, s, n) = (barrier.clone(), cell.clone(), set_once.clone(), inits.clone());
+            handles.push(weft::spawn(async move {
+                let leader = b.wait().await.is_leader();
+                let v = *c
+                    .get_or_init(|| async move {
+                        n.fetch_add(1, Ordering::SeqCst);
+                        weft::task::yield_now().await;
+                        i
+                    })
+                    .await;
+                (leader, v, *s.wait().await)
+            }));
+        }
+        weft::task::yield_now().await;
+        set_once.set(77).unwrap();
+        let results: Vec<_> = {
+            let mut out = Vec::new();
+            for h in handles {
+                out.push(h.await.unwrap());
+            }
+            out
+        };
+        assert_eq!(results.iter().filter(|r| r.0).count(), 1);
+        assert!(results.iter().all(|r| r.1 == results[0].1 && r.2 == 77));
+        assert_eq!(inits.load(Ordering::SeqCst), 1);
+    }
+
+    async fn notify_waiters_wakes_every_task() {
+        let notify = Arc::new(Notify::new());
+        let mut handles = Vec::new();
+        let (ready_tx, mut ready_rx) = mpsc::channel(16);
+        for _ in 0..10 {
+            let (n, ready) = (notify.clone(), ready_tx.clone());
+            handles.push(weft::spawn(async move {
+                let notified = n.notified();
+                ready.send(()).await.unwrap();
+                notified.await;
+            }));
+        }
+        for _ in 0..10 {
+            ready_rx.recv().await.unwrap();
+        }
+        notify.notify_waiters();
+        for h in handles {
+            h.await.unwrap();
+        }
+    }
+
     async fn blocking_calls_panic_inside_runtime() {
         let (_tx, mut rx) = mpsc::channel::<()>(1);
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| rx.blocking_recv()));
