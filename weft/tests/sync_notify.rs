@@ -111,3 +111,19 @@ fn owned_notified() {
     notify.notify_waiters();
     block_on(fut);
 }
+
+#[test]
+fn notify_waiters_wakes_many_but_not_later_ones() {
+    let notify = Notify::new();
+    let mut futs: Vec<_> = (0..100).map(|_| Box::pin(notify.notified())).collect();
+    for f in &mut futs {
+        assert!(poll(f.as_mut()).is_pending());
+    }
+    notify.notify_waiters();
+    let mut later = pin!(notify.notified());
+    assert!(poll(later.as_mut()).is_pending());
+    for f in &mut futs {
+        assert!(poll(f.as_mut()).is_ready());
+    }
+    assert!(poll(later.as_mut()).is_pending());
+}

@@ -275,26 +275,24 @@ impl Notify {
     /// ```
     pub fn notify_waiters(&self) {
         let mut wakers = WakeList::new();
+        let mut overflow = Vec::new();
         let mut waiters = self.waiters.lock();
         self.generation.fetch_add(1, Ordering::SeqCst);
-        // Waiters that queue after we let go of the lock to wake a batch were created before the
-        // bump only if they polled late; they see the new generation and complete on their own.
-        loop {
-            while wakers.can_push() {
-                let Some(node) = waiters.list.pop_front() else {
-                    drop(waiters);
-                    wakers.wake_all();
-                    return;
-                };
-                // SAFETY: the node was linked, so its future is alive and pinned.
-                if let Some(w) = unsafe { node.as_ref() }.set_notified(Notification::All) {
+        // Unlink every waiter before letting go of the lock: a waiter that queues after this
+        // call (created after the bump) must not be woken by it.
+        while let Some(node) = waiters.list.pop_front() {
+            // SAFETY: the node was linked, so its future is alive and pinned.
+            if let Some(w) = unsafe { node.as_ref() }.set_notified(Notification::All) {
+                if wakers.can_push() {
                     wakers.push(w);
+                } else {
+                    overflow.push(w);
                 }
             }
-            drop(waiters);
-            wakers.wake_all();
-            waiters = self.waiters.lock();
         }
+        drop(waiters);
+        wakers.wake_all();
+        overflow.into_iter().for_each(Waker::wake);
     }
 }
 
