@@ -193,6 +193,7 @@ impl<T> OnceCell<T> {
         match self.semaphore.try_acquire(1) {
             Ok(()) => {
                 if self.initialized() {
+                    self.semaphore.release(1);
                     return Err(SetError::AlreadyInitializedError(value));
                 }
                 // SAFETY: we hold the only permit and the cell is empty.
