@@ -42,7 +42,12 @@ pub use semaphore::{
 };
 #[allow(unsafe_code)]
 mod notify;
-pub use notify::{Notified, Notify, OwnedNotified};
+pub use notify::Notify;
+
+/// Named future types of this module.
+pub mod futures {
+    pub use super::notify::{Notified, OwnedNotified};
+}
 #[allow(unsafe_code)]
 mod mutex;
 pub use mutex::{
