@@ -11,10 +11,10 @@
 //! permits with a CAS, which fails if a waiter queued in between. While `WAITERS` is set the
 //! counter holds zero permits.
 
+use super::lock::{Lock as Mutex, LockGuard as MutexGuard};
 use super::wake_list::WakeList;
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
-use crate::loom::sync::{Mutex, MutexGuard};
 use crate::util::linked_list::{self, LinkedList, Pointers};
 use std::fmt;
 use std::future::Future;
@@ -111,6 +111,34 @@ impl Semaphore {
             waiters: Mutex::new(Waitlist {
                 queue: LinkedList::new(),
                 closed: false,
+            }),
+        }
+    }
+
+    /// `new` in const context (not under loom, whose mutex cannot be built in one).
+    #[cfg(not(loom))]
+    pub(crate) const fn const_new(permits: usize) -> Semaphore {
+        assert!(
+            permits <= Self::MAX_PERMITS,
+            "a semaphore may not have more than MAX_PERMITS permits"
+        );
+        Semaphore {
+            permits: AtomicUsize::new(permits << SHIFT),
+            waiters: Mutex::new(Waitlist {
+                queue: LinkedList::new(),
+                closed: false,
+            }),
+        }
+    }
+
+    /// A closed semaphore with no permits (for cells created already set).
+    #[cfg(not(loom))]
+    pub(crate) const fn const_closed() -> Semaphore {
+        Semaphore {
+            permits: AtomicUsize::new(CLOSED),
+            waiters: Mutex::new(Waitlist {
+                queue: LinkedList::new(),
+                closed: true,
             }),
         }
     }

@@ -26,6 +26,7 @@
 //! ```
 
 mod blocking;
+mod lock;
 
 pub mod broadcast;
 pub mod mpsc;

@@ -156,6 +156,27 @@ impl<T: ?Sized> Mutex<T> {
         }
     }
 
+    /// An unlocked mutex holding `t`, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::Mutex;
+    ///
+    /// static LOCK: Mutex<i32> = Mutex::const_new(5);
+    /// # futures::executor::block_on(async {
+    /// assert_eq!(*LOCK.lock().await, 5);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(t: T) -> Self
+    where
+        T: Sized,
+    {
+        Mutex {
+            s: ll::Semaphore::const_new(1),
+            c: UnsafeCell::new(t),
+        }
+    }
+
     /// Waits for the lock, in FIFO order with other waiters.
     ///
     /// ```

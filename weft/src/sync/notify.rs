@@ -6,10 +6,10 @@
 //! created before the call (it bumps a generation counter the futures captured when created), and
 //! stores no permit.
 
+use super::lock::Lock as Mutex;
 use super::wake_list::WakeList;
 use crate::loom::cell::UnsafeCell;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};
-use crate::loom::sync::Mutex;
 use crate::util::linked_list::{self, LinkedList, Pointers};
 use std::fmt;
 use std::future::Future;
@@ -156,6 +156,26 @@ impl Notify {
     /// # drop(notify);
     /// ```
     pub fn new() -> Notify {
+        Notify {
+            generation: AtomicUsize::new(0),
+            waiters: Mutex::new(Waiters {
+                list: LinkedList::new(),
+                permit: false,
+            }),
+        }
+    }
+
+    /// A `Notify` with no stored permit, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::Notify;
+    ///
+    /// static NOTIFY: Notify = Notify::const_new();
+    /// NOTIFY.notify_one();
+    /// # futures::executor::block_on(NOTIFY.notified());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Notify {
         Notify {
             generation: AtomicUsize::new(0),
             waiters: Mutex::new(Waiters {

@@ -108,6 +108,42 @@ impl<T> OnceCell<T> {
         }
     }
 
+    /// An empty cell, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::OnceCell;
+    ///
+    /// static CELL: OnceCell<u32> = OnceCell::const_new();
+    /// # futures::executor::block_on(async {
+    /// assert_eq!(*CELL.get_or_init(|| async { 3 }).await, 3);
+    /// # });
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Self {
+        OnceCell {
+            value_set: AtomicBool::new(false),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+            semaphore: Semaphore::const_new(1),
+        }
+    }
+
+    /// A cell holding `value`, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::OnceCell;
+    ///
+    /// static CELL: OnceCell<u32> = OnceCell::const_new_with(1);
+    /// assert_eq!(CELL.get(), Some(&1));
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new_with(value: T) -> Self {
+        OnceCell {
+            value_set: AtomicBool::new(true),
+            value: UnsafeCell::new(MaybeUninit::new(value)),
+            semaphore: Semaphore::const_closed(),
+        }
+    }
+
     /// A cell holding `value` if it is `Some`.
     ///
     /// ```

@@ -84,6 +84,25 @@ impl Semaphore {
         }
     }
 
+    /// A semaphore with `permits` permits, in a const context (for a `static`).
+    ///
+    /// # Panics
+    ///
+    /// Panics (at compile time in a `static`) if `permits` exceeds [`Semaphore::MAX_PERMITS`].
+    ///
+    /// ```
+    /// use weft::sync::Semaphore;
+    ///
+    /// static SEM: Semaphore = Semaphore::const_new(10);
+    /// assert_eq!(SEM.available_permits(), 10);
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(permits: usize) -> Semaphore {
+        Semaphore {
+            ll: ll::Semaphore::const_new(permits),
+        }
+    }
+
     /// Permits available right now.
     ///
     /// ```

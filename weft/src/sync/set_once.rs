@@ -1,7 +1,7 @@
 //! `SetOnce`: a value set once by a plain call, that tasks can wait for.
 
+use super::lock::Lock as Mutex;
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
-use crate::loom::sync::Mutex;
 use crate::sync::Notify;
 use std::cell::UnsafeCell;
 use std::error::Error;
@@ -66,6 +66,43 @@ impl<T> SetOnce<T> {
             value: UnsafeCell::new(MaybeUninit::uninit()),
             lock: Mutex::new(()),
             notify: Notify::new(),
+        }
+    }
+
+    /// An empty cell, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::SetOnce;
+    ///
+    /// static READY: SetOnce<bool> = SetOnce::const_new();
+    /// READY.set(true).unwrap();
+    /// assert_eq!(READY.get(), Some(&true));
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new() -> Self {
+        SetOnce {
+            value_set: AtomicBool::new(false),
+            value: UnsafeCell::new(MaybeUninit::uninit()),
+            lock: Mutex::new(()),
+            notify: Notify::const_new(),
+        }
+    }
+
+    /// A cell holding `value`, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::SetOnce;
+    ///
+    /// static NAME: SetOnce<&str> = SetOnce::const_new_with("weft");
+    /// assert_eq!(NAME.get(), Some(&"weft"));
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new_with(value: T) -> Self {
+        SetOnce {
+            value_set: AtomicBool::new(true),
+            value: UnsafeCell::new(MaybeUninit::new(value)),
+            lock: Mutex::new(()),
+            notify: Notify::const_new(),
         }
     }
 

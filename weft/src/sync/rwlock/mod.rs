@@ -96,6 +96,53 @@ impl<T: ?Sized> RwLock<T> {
         }
     }
 
+    /// An unlocked lock holding `value`, in a const context (for a `static`).
+    ///
+    /// ```
+    /// use weft::sync::RwLock;
+    ///
+    /// static CONFIG: RwLock<u8> = RwLock::const_new(1);
+    /// assert_eq!(*CONFIG.try_read().unwrap(), 1);
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> RwLock<T>
+    where
+        T: Sized,
+    {
+        Self::const_with_max_readers(value, MAX_READS)
+    }
+
+    /// Like [`with_max_readers`](Self::with_max_readers), in a const context.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `max_reads` is 0 or above `u32::MAX >> 3`.
+    ///
+    /// ```
+    /// use weft::sync::RwLock;
+    ///
+    /// static LOCK: RwLock<()> = RwLock::const_with_max_readers((), 2);
+    /// let _a = LOCK.try_read().unwrap();
+    /// let _b = LOCK.try_read().unwrap();
+    /// assert!(LOCK.try_read().is_err());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T>
+    where
+        T: Sized,
+    {
+        assert!(
+            max_reads <= MAX_READS,
+            "a RwLock may not have that many readers"
+        );
+        assert!(max_reads > 0, "a RwLock needs at least one reader slot");
+        RwLock {
+            mr: max_reads,
+            s: ll::Semaphore::const_new(max_reads as usize),
+            c: UnsafeCell::new(value),
+        }
+    }
+
     async fn acquire(&self, n: u32) {
         if self.s.acquire(n as usize).await.is_err() {
             unreachable!("a RwLock's semaphore is never closed");
