@@ -406,4 +406,47 @@ mod loom_tests {
             th.join().unwrap();
         });
     }
+
+    #[test]
+    fn loom_mpsc_upgrade_races_last_drop() {
+        loom::model(|| {
+            let chan = Chan::<usize>::new(None);
+            chan.inc_weak();
+            let c2 = chan.clone();
+            let th = thread::spawn(move || c2.dec_strong());
+            let upgraded = chan.try_upgrade();
+            th.join().unwrap();
+            // Either the upgrade won (one strong sender left) or the channel was already closed.
+            assert_eq!(chan.strong_count(), usize::from(upgraded));
+            let mut rx = Rx::new(chan.clone());
+            let pending = block_on(async {
+                let waker = futures::task::noop_waker();
+                let mut cx = std::task::Context::from_waker(&waker);
+                rx.poll_recv(&mut cx).is_pending()
+            });
+            assert_eq!(
+                pending, upgraded,
+                "closed exactly when no strong sender is left"
+            );
+        });
+    }
+
+    #[test]
+    fn loom_mpsc_receiver_drop_races_send() {
+        loom::model(|| {
+            let chan = Chan::<Arc<()>>::new(None);
+            let value = Arc::new(());
+            let (c2, v2) = (chan.clone(), value.clone());
+            let th = thread::spawn(move || {
+                let _ = c2.push(v2, false);
+                c2.dec_strong();
+            });
+            drop(Rx::new(chan.clone()));
+            th.join().unwrap();
+            // Whether the push came before or after the drop, nobody holds the value but us
+            // once the channel is gone.
+            drop(chan);
+            assert_eq!(Arc::strong_count(&value), 1);
+        });
+    }
 }
