@@ -74,5 +74,19 @@ fn types_are_send_sync() {
     send_sync(&brx);
 }
 
+/// A `Send` but not `Sync` message type: receivers are still `Sync`, as in tokio.
+fn receivers_sync_for_send_only_values() {
+    type Msg = Box<dyn std::any::Any + Send>;
+    let (_tx, rx) = mpsc::channel::<Msg>(1);
+    send_sync(&rx);
+    let (_tx, rx) = mpsc::unbounded_channel::<Msg>();
+    send_sync(&rx);
+    let (_tx, rx) = oneshot::channel::<Msg>();
+    send_sync(&rx);
+    let (_tx, rx) = broadcast::channel::<std::sync::Arc<u8>>(1);
+    send_sync(&rx);
+    send_sync(&Mutex::new(Box::new(()) as Msg));
+}
+
 #[test]
 fn compiles() {}

@@ -50,6 +50,11 @@ pub(super) enum TryPop<T> {
     Closed,
 }
 
+// SAFETY: through `&Rx` one can only read the local batch's length and use the channel (which
+// is `Sync` for `T: Send`); every access to the values themselves needs `&mut Rx`. So sharing an
+// `Rx` between threads never shares a `&T`, and `T: Send` suffices, as for tokio's receiver.
+unsafe impl<T: Send> Sync for Rx<T> {}
+
 impl<T> Chan<T> {
     pub(super) fn new(bound: Option<usize>) -> Arc<Chan<T>> {
         Arc::new(Chan {

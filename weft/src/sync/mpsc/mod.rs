@@ -28,6 +28,7 @@
 //! `Sender::send_timeout` is not provided yet (it waits for `weft::time`).
 
 mod bounded;
+#[allow(unsafe_code)]
 mod chan;
 pub mod error;
 mod unbounded;
