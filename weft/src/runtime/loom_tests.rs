@@ -30,7 +30,6 @@ impl TestSched {
         })
     }
 
-
     fn drain(&self) {
         loop {
             let task = self.queue.lock().pop_front();

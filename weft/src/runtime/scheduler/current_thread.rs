@@ -329,7 +329,6 @@ impl Handle {
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.owned.len()
     }
-
 }
 
 impl Schedule for Arc<Handle> {

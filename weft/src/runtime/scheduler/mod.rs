@@ -84,7 +84,6 @@ impl Handle {
             Handle::MultiThread(h) => h.num_alive_tasks(),
         }
     }
-
 }
 
 impl Context {

@@ -53,7 +53,6 @@ impl JoinError {
         JoinError { repr, id }
     }
 
-
     /// Whether the task was cancelled (aborted, or dropped at runtime shutdown).
     ///
     /// ```

@@ -140,7 +140,6 @@ impl<S: Schedule> OwnedTasks<S> {
         }
     }
 
-
     pub(crate) fn is_empty(&self) -> bool {
         self.count.load(Ordering::Relaxed) == 0
     }

@@ -400,7 +400,6 @@ impl Handle {
         self.owned.len()
     }
 
-
     fn schedule_task(&self, task: Notified<Arc<Handle>>, is_yield: bool) {
         context::with_scheduler(|cx| {
             if let Some(super::super::Context::MultiThread(cx)) = cx {
