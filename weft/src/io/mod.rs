@@ -65,3 +65,19 @@ pub use self::util::{
 };
 
 pub use std::io::{Error, ErrorKind, Result, SeekFrom};
+
+// Reactor (issue 3, reactor helper).
+mod interest;
+pub use interest::Interest;
+mod ready;
+pub use ready::Ready;
+mod async_fd;
+#[allow(unsafe_code)]
+pub(crate) mod reactor;
+
+/// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness-based I/O on any file descriptor.
+pub mod unix {
+    pub use super::async_fd::{
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+    };
+}
