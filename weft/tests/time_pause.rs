@@ -110,3 +110,29 @@ fn start_paused_on_multi_thread_panics_at_first_timer() {
         sleep(Duration::from_millis(1)).await;
     });
 }
+
+/// A blocking task holds auto-advance back: paused time must not jump past a timeout while
+/// the runtime waits for a closure on the blocking pool.
+#[test]
+fn paused_clock_waits_for_blocking_tasks() {
+    let rt = weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let work = weft::task::spawn_blocking(move || rx.recv().unwrap());
+        // Released from another OS thread after the timeout future is already waiting.
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            tx.send(()).unwrap();
+        });
+        let res = weft::time::timeout(std::time::Duration::from_secs(3600), work).await;
+        assert!(
+            res.is_ok(),
+            "paused clock auto-advanced past a running blocking task"
+        );
+        releaser.join().unwrap();
+    });
+}

@@ -55,7 +55,6 @@ fn timeout_still_fires_when_inner_future_spends_the_budget_multi_thread() {
 /// (`context::defer(cx.waker())`, as `yield_now` does here); with that one-line change in
 /// `runtime/coop.rs` this test passes.
 #[test]
-#[ignore = "needs coop::poll_proceed to defer its wake (runtime/coop.rs, lead)"]
 fn timeout_still_fires_when_inner_future_spends_the_budget_current_thread() {
     support::current_thread().block_on(busy_inner_future_still_times_out());
 }

@@ -59,7 +59,10 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         .try_with(|c| match c.get() {
             None => Poll::Ready(RestoreOnPending(None)),
             Some(0) => {
-                cx.waker().wake_by_ref();
+                // Deferred, not woken: on the current-thread scheduler an immediate wake
+                // would re-poll the task before the driver turns, so a timer racing a busy
+                // future would never fire.
+                crate::runtime::context::defer(cx.waker());
                 Poll::Pending
             }
             Some(n) => {

@@ -158,7 +158,7 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.inner.blocking_spawner().spawn_blocking(func)
+        self.inner.spawn_blocking(func)
     }
 
     /// Runs `future` to completion on the current thread, which must not be driving a

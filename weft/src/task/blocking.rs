@@ -26,7 +26,7 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match context::with_current(|handle| handle.blocking_spawner().spawn_blocking(func)) {
+    match context::with_current(|handle| handle.spawn_blocking(func)) {
         Ok(join) => join,
         Err(e) => panic!("`weft::task::spawn_blocking` failed: {e}"),
     }

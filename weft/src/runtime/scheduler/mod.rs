@@ -63,6 +63,32 @@ impl Handle {
         }
     }
 
+    /// Runs `func` on the blocking pool. With paused time, the clock does not auto-advance
+    /// while it runs (the runtime is not idle: it waits for the closure).
+    pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let Some(time) = &self.driver().time else {
+            return self.blocking_spawner().spawn_blocking(func);
+        };
+        /// Lets the clock auto-advance again when the closure returns, panics, or is
+        /// cancelled unrun.
+        struct AllowAutoAdvance(crate::time::driver::Handle);
+        impl Drop for AllowAutoAdvance {
+            fn drop(&mut self) {
+                self.0.clock().allow_auto_advance();
+            }
+        }
+        time.clock().inhibit_auto_advance();
+        let guard = AllowAutoAdvance(time.clone());
+        self.blocking_spawner().spawn_blocking(move || {
+            let _guard = guard;
+            func()
+        })
+    }
+
     pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {
         match self {
             Handle::CurrentThread(h) => h,
