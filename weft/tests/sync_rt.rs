@@ -411,3 +411,21 @@ fn recv_loop_yields_to_other_tasks() {
 }
 
 use std::future::Future;
+
+rt_test! {
+    async fn mpsc_send_timeout_hands_value_back() {
+        use weft::sync::mpsc::error::SendTimeoutError;
+        let (tx, mut rx) = weft::sync::mpsc::channel::<String>(1);
+        tx.send_timeout("a".into(), std::time::Duration::from_millis(5)).await.unwrap();
+        match tx.send_timeout("b".into(), std::time::Duration::from_millis(5)).await {
+            Err(SendTimeoutError::Timeout(v)) => assert_eq!(v, "b"),
+            other => panic!("expected a timeout, got {other:?}"),
+        }
+        assert_eq!(rx.recv().await.as_deref(), Some("a"));
+        drop(rx);
+        match tx.send_timeout("c".into(), std::time::Duration::from_millis(5)).await {
+            Err(SendTimeoutError::Closed(v)) => assert_eq!(v, "c"),
+            other => panic!("expected closed, got {other:?}"),
+        }
+    }
+}

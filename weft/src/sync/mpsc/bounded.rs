@@ -276,6 +276,48 @@ impl<T> Sender<T> {
         self.chan.is_rx_closed()
     }
 
+    /// Sends `value`, waiting at most `timeout` for a free slot.
+    ///
+    /// # Errors
+    /// [`SendTimeoutError::Timeout`](super::error::SendTimeoutError::Timeout) with the value if
+    /// no slot freed up in time, [`SendTimeoutError::Closed`](super::error::SendTimeoutError::Closed)
+    /// with the value if the receiver is gone.
+    ///
+    /// # Panics
+    /// If polled outside a weft runtime with time enabled (it uses a timer).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use weft::sync::mpsc::{self, error::SendTimeoutError};
+    ///
+    /// # weft::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let (tx, mut rx) = mpsc::channel(1);
+    /// tx.send_timeout(1, Duration::from_millis(10)).await.unwrap();
+    /// let err = tx.send_timeout(2, Duration::from_millis(10)).await.unwrap_err();
+    /// assert!(matches!(err, SendTimeoutError::Timeout(2)));
+    /// assert_eq!(rx.recv().await, Some(1));
+    /// # });
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe, like `send`: cancelling drops the value.
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: std::time::Duration,
+    ) -> Result<(), super::error::SendTimeoutError<T>> {
+        use super::error::SendTimeoutError;
+        match crate::time::timeout(timeout, self.reserve()).await {
+            Err(_elapsed) => Err(SendTimeoutError::Timeout(value)),
+            Ok(Err(_closed)) => Err(SendTimeoutError::Closed(value)),
+            Ok(Ok(permit)) => {
+                permit.send(value);
+                Ok(())
+            }
+        }
+    }
+
     /// Waits for a free slot and reserves it.
     ///
     /// ```

@@ -24,8 +24,6 @@
 //! assert_eq!(got, [0, 1, 2]);
 //! # });
 //! ```
-//!
-//! `Sender::send_timeout` is not provided yet (it waits for `weft::time`).
 
 mod bounded;
 #[allow(unsafe_code)]
