@@ -356,7 +356,7 @@ pub fn workloads() -> Vec<Workload> {
             rt_core::chained_spawn,
             "each task spawns the next, depth 1,000"
         ),
-        workload!(RtCore, rt_core::yield_many, "200 tasks x 1,000 yield_now"),
+        workload!(RtCore, rt_core::yield_many, "200 tasks × 1,000 yield_now"),
         workload!(
             Sync,
             sync::ping_pong,
@@ -365,32 +365,32 @@ pub fn workloads() -> Vec<Workload> {
         workload!(
             Sync,
             sync::mpsc_bounded_5x1000,
-            "5 producers x 1,000 messages, bounded channel (capacity 100), one consumer"
+            "5 producers × 1,000 messages, bounded channel (capacity 100), one consumer"
         ),
         workload!(
             Sync,
             sync::mpsc_bounded_64x10000,
-            "64 producers x 10,000 messages, bounded channel (capacity 100), one consumer"
+            "64 producers × 10,000 messages, bounded channel (capacity 100), one consumer"
         ),
         workload!(
             Sync,
             sync::mpsc_unbounded_5x1000,
-            "5 producers x 1,000 messages, unbounded channel, one consumer"
+            "5 producers × 1,000 messages, unbounded channel, one consumer"
         ),
         workload!(
             Sync,
             sync::mpsc_unbounded_64x10000,
-            "64 producers x 10,000 messages, unbounded channel, one consumer"
+            "64 producers × 10,000 messages, unbounded channel, one consumer"
         ),
         workload!(
             Sync,
             sync::mutex_contended,
-            "6 tasks x 5,000 lock/increment/unlock, the holder yields once so the others queue"
+            "6 tasks × 5,000 lock/increment/unlock, the holder yields once so the others queue"
         ),
         workload!(
             Sync,
             sync::semaphore_contended,
-            "6 tasks x 5,000 acquisitions of a 2-permit Semaphore, held across one yield"
+            "6 tasks × 5,000 acquisitions of a 2-permit Semaphore, held across one yield"
         ),
         workload!(
             Time,
@@ -405,7 +405,7 @@ pub fn workloads() -> Vec<Workload> {
         workload!(
             Net,
             net::tcp_echo,
-            "64 loopback connections x 1,000 round trips of 64 bytes"
+            "64 loopback connections × 1,000 round trips of 64 bytes"
         ),
         workload!(
             Net,

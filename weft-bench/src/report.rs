@@ -384,6 +384,13 @@ pub fn markdown(run: &BenchRun) -> String {
         );
     }
     let _ = writeln!(md, "## Workloads\n");
+    if run.params.size.name != "full" {
+        let _ = writeln!(
+            md,
+            "(Sizes below are those of `--size full`; this run used `--size {}`.)\n",
+            run.params.size.name
+        );
+    }
     for w in &run.workloads {
         let _ = writeln!(md, "- `{}`: {}", w.workload.name, w.workload.about);
     }

@@ -89,6 +89,7 @@ fn draw(run: &BenchRun, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         .configure_mesh()
         .disable_y_mesh()
         .y_labels(0)
+        .light_line_style(RGBColor(0xf2, 0xf2, 0xf2))
         .x_desc("ratio")
         .x_label_formatter(&|x| format!("{x:.1}×"))
         .draw()?;
@@ -105,22 +106,16 @@ fn draw(run: &BenchRun, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         };
         Rectangle::new([(0.0, y0), (r.min(x_max), y1)], color.filled())
     };
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .filter_map(|(i, r)| Some(bar(i, r.tokio?, true, tokio_color))),
-        )?
-        .label("weft / tokio")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], tokio_color.filled()));
-    chart
-        .draw_series(
-            rows.iter()
-                .enumerate()
-                .filter_map(|(i, r)| Some(bar(i, r.smol?, false, smol_color))),
-        )?
-        .label("weft / smol")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], smol_color.filled()));
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some(bar(i, r.tokio?, true, tokio_color))),
+    )?;
+    chart.draw_series(
+        rows.iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some(bar(i, r.smol?, false, smol_color))),
+    )?;
 
     let value_style =
         TextStyle::from(("sans-serif", 12).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
@@ -153,12 +148,17 @@ fn draw(run: &BenchRun, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
         4,
         RGBColor(0x55, 0xa8, 0x68).stroke_width(2),
     ))?;
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
+    // The legend goes in the free top-left corner, where it can never cover a bar.
+    let legend_style =
+        TextStyle::from(("sans-serif", 13).into_font()).pos(Pos::new(HPos::Left, VPos::Center));
+    for (k, (name, color)) in [("weft / tokio", tokio_color), ("weft / smol", smol_color)]
+        .into_iter()
+        .enumerate()
+    {
+        let y = 16 + 18 * k as i32;
+        root.draw(&Rectangle::new([(14, y - 6), (26, y + 6)], color.filled()))?;
+        root.draw(&Text::new(name, (32, y), legend_style.clone()))?;
+    }
 
     let label_style =
         TextStyle::from(("sans-serif", 14).into_font()).pos(Pos::new(HPos::Right, VPos::Center));
@@ -172,4 +172,77 @@ fn draw(run: &BenchRun, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::harness::{MemoryResult, WorkloadResult};
+    use crate::rss::IdleRss;
+    use crate::{Params, Size};
+
+    #[test]
+    fn chart_has_a_bar_per_measured_ratio_and_marks_na() {
+        let ms = |v: &[u64]| Outcome::Done(v.iter().map(|m| Duration::from_millis(*m)).collect());
+        let mut w = crate::workloads();
+        let measured = WorkloadResult {
+            workload: w.remove(0),
+            outcomes: [ms(&[9, 10, 11]), ms(&[10, 10, 10]), ms(&[20, 20, 20])],
+        };
+        let missing = WorkloadResult {
+            workload: w.remove(0),
+            outcomes: [Outcome::NotAvailable, ms(&[1]), ms(&[1])],
+        };
+        let idle = |peak| IdleRss {
+            tasks: 1000,
+            baseline_kib: 1000,
+            peak_kib: peak,
+        };
+        let run = BenchRun {
+            cores: 2,
+            params: Params {
+                threads: 2,
+                size: Size::tiny(),
+            },
+            runs: 3,
+            date: "2026-01-01 00:00 UTC".into(),
+            total: Duration::from_secs(1),
+            workloads: vec![measured, missing],
+            memory: MemoryResult {
+                alloc_per_task: Some([
+                    Outcome::Done((64.0, 1.0)),
+                    Outcome::Done((128.0, 1.0)),
+                    Outcome::Done((100.0, 1.0)),
+                ]),
+                idle_rss: Some([
+                    Outcome::Failed("boom".into()),
+                    Outcome::Done(idle(1300)),
+                    Outcome::Done(idle(1200)),
+                ]),
+            },
+        };
+        let path =
+            std::env::temp_dir().join(format!("weft-bench-chart-{}.svg", std::process::id()));
+        write_chart(&run, &path).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        // Row 1: 1.00 and 0.50; row 3: 0.50 and 0.64.
+        for text in [
+            "1.00",
+            "0.50",
+            "0.64",
+            "n/a",
+            "failed",
+            "weft / tokio",
+            "spawn_many_local",
+        ] {
+            assert!(svg.contains(text), "chart lacks {text:?}");
+        }
+        if std::env::var_os("KEEP_CHART").is_none() {
+            let _ = std::fs::remove_file(&path);
+        } else {
+            eprintln!("chart kept at {}", path.display());
+        }
+    }
 }
