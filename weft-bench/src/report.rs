@@ -111,10 +111,13 @@ fn fmt_stats(s: &Stats) -> String {
     )
 }
 
+/// A ratio that prints as 1.00 is parity, not "slower".
+const SLOWER: f64 = 1.005;
+
 fn fmt_ratio(r: Option<f64>) -> String {
     match r {
         None => "–".to_string(),
-        Some(r) if r > 1.0 => format!("**{r:.2}×**"),
+        Some(r) if r >= SLOWER => format!("**{r:.2}×**"),
         Some(r) => format!("{r:.2}×"),
     }
 }
@@ -185,23 +188,32 @@ fn verdict(w: &WorkloadResult) -> Option<String> {
     }
     let weft = w.stats(Rt::Weft)?;
     let mut slower = Vec::new();
+    let mut overlap = false;
     for peer in [Rt::Tokio, Rt::Smol] {
         if let (Some(s), Some(r)) = (w.stats(peer), w.ratio(peer)) {
-            if r > 1.0 {
+            if r >= SLOWER {
                 slower.push(format!(
-                    "{:.0}% slower than {} ({} vs {} median, {r:.2}×)",
-                    (r - 1.0) * 100.0,
+                    "{r:.2}× {}'s time ({} vs {} median)",
                     peer.name(),
                     fmt_dur(weft.median),
                     fmt_dur(s.median)
                 ));
+                overlap |= weft.min <= s.max;
             }
         }
     }
     if slower.is_empty() {
         return None;
     }
-    Some(format!("- **{name}**: weft is {}.", slower.join(" and ")))
+    let caveat = if overlap {
+        "; the min–max ranges overlap, so part of the gap may be noise"
+    } else {
+        ""
+    };
+    Some(format!(
+        "- **{name}**: weft is slower, taking {}{caveat}.",
+        slower.join(" and ")
+    ))
 }
 
 /// The report as Markdown (printed and written to `report.md`).
@@ -318,7 +330,7 @@ pub fn markdown(run: &BenchRun) -> String {
         .filter(|w| {
             [Rt::Tokio, Rt::Smol]
                 .iter()
-                .all(|p| w.ratio(*p).map_or(true, |r| r <= 1.0))
+                .all(|p| w.ratio(*p).map_or(true, |r| r < SLOWER))
         })
         .count();
     let stretch = measured
@@ -419,10 +431,9 @@ fn memory_verdict<T>(
     for peer in [Rt::Tokio, Rt::Smol] {
         if let Outcome::Done(p) = &a[peer as usize] {
             let r = val(weft) / val(p);
-            if r > 1.0 {
+            if r >= SLOWER {
                 out.push(format!(
-                    "- **{what}**: weft uses {:.0}% more than {} ({} vs {})",
-                    (r - 1.0) * 100.0,
+                    "- **{what}**: weft uses {r:.2}× {}'s ({} vs {}).",
                     peer.name(),
                     show(weft),
                     show(p)
