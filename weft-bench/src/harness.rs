@@ -280,3 +280,21 @@ pub fn run_idle_rss(p: &Params, progress: &mut Progress) -> [Outcome<IdleRss>; 3
         }
     })
 }
+
+/// A task that returns once `workers` such tasks are running at the same time (or after a
+/// second). Spawning one per worker right after building a runtime makes every worker thread
+/// start and pick up work before the clock starts, so no workload times thread start-up.
+pub fn rendezvous(
+    arrived: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    workers: usize,
+) -> impl std::future::Future<Output = ()> + Send {
+    use std::sync::atomic::Ordering;
+    async move {
+        arrived.fetch_add(1, Ordering::AcqRel);
+        let deadline = Instant::now() + Duration::from_secs(1);
+        // Blocks this worker on purpose, so the next rendezvous task must go to another one.
+        while arrived.load(Ordering::Acquire) < workers && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+    }
+}

@@ -7,17 +7,10 @@ macro_rules! net_workloads {
         pub mod net {
             use std::time::Instant;
 
+            use super::rt_core::runtime;
             use $crate::{Params, RunResult};
             use $rt::io::{AsyncReadExt, AsyncWriteExt};
             use $rt::net::{TcpListener, TcpStream};
-
-            fn runtime(p: &Params) -> $rt::runtime::Runtime {
-                $rt::runtime::Builder::new_multi_thread()
-                    .worker_threads(p.threads)
-                    .enable_all()
-                    .build()
-                    .expect("building the runtime")
-            }
 
             fn io_err(what: &'static str) -> impl Fn(std::io::Error) -> String {
                 move |e| format!("{what}: {e}")

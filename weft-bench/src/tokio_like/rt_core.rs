@@ -13,11 +13,21 @@ macro_rules! rt_core_workloads {
 
             /// A multi-thread runtime with the bench's worker count, I/O and time enabled.
             pub fn runtime(p: &Params) -> $rt::runtime::Runtime {
-                $rt::runtime::Builder::new_multi_thread()
+                let rt = $rt::runtime::Builder::new_multi_thread()
                     .worker_threads(p.threads)
                     .enable_all()
                     .build()
-                    .expect("building the runtime")
+                    .expect("building the runtime");
+                let arrived = Arc::new(AtomicUsize::new(0));
+                let up: Vec<_> = (0..p.threads)
+                    .map(|_| rt.spawn($crate::harness::rendezvous(arrived.clone(), p.threads)))
+                    .collect();
+                rt.block_on(async {
+                    for h in up {
+                        let _ = h.await;
+                    }
+                });
+                rt
             }
 
             fn lost(what: &str) -> String {

@@ -12,15 +12,8 @@ macro_rules! sync_workloads {
             use std::task::Poll;
             use std::time::Instant;
 
+            use super::rt_core::runtime;
             use $crate::{Params, RunResult};
-
-            fn runtime(p: &Params) -> $rt::runtime::Runtime {
-                $rt::runtime::Builder::new_multi_thread()
-                    .worker_threads(p.threads)
-                    .enable_all()
-                    .build()
-                    .expect("building the runtime")
-            }
 
             pub fn ping_pong(p: &Params) -> RunResult {
                 let rt = runtime(p);

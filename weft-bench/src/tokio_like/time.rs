@@ -11,15 +11,8 @@ macro_rules! time_workloads {
             use std::task::Poll;
             use std::time::{Duration, Instant};
 
+            use super::rt_core::runtime;
             use $crate::{Params, RunResult};
-
-            fn runtime(p: &Params) -> $rt::runtime::Runtime {
-                $rt::runtime::Builder::new_multi_thread()
-                    .worker_threads(p.threads)
-                    .enable_all()
-                    .build()
-                    .expect("building the runtime")
-            }
 
             pub fn timers_sleep(p: &Params) -> RunResult {
                 let rt = runtime(p);
