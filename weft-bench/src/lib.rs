@@ -8,6 +8,7 @@
 
 #[allow(unsafe_code)]
 pub mod alloc_count;
+pub mod fs_data;
 pub mod harness;
 pub mod report;
 pub mod rss;
@@ -87,6 +88,22 @@ pub struct Size {
     pub alloc_tasks: usize,
     /// Idle tasks parked on a Notify for the RSS measurement.
     pub idle_tasks: usize,
+    /// Size of the file of fs_random_read_4k.
+    pub fs_random_file: usize,
+    /// Concurrent readers of fs_random_read_4k.
+    pub fs_random_tasks: usize,
+    /// Reads per reader of fs_random_read_4k.
+    pub fs_random_reads: usize,
+    /// Size of the file of fs_sequential_read.
+    pub fs_seq_file: usize,
+    /// Read size of fs_sequential_read.
+    pub fs_seq_chunk: usize,
+    /// Concurrent tasks of fs_small_files.
+    pub fs_small_tasks: usize,
+    /// Files per task of fs_small_files.
+    pub fs_small_files: usize,
+    /// Size of each small file.
+    pub fs_small_size: usize,
 }
 
 impl Size {
@@ -116,6 +133,14 @@ impl Size {
             throughput_chunk: 64 << 10,
             alloc_tasks: 10_000,
             idle_tasks: 1_000_000,
+            fs_random_file: 64 << 20,
+            fs_random_tasks: 16,
+            fs_random_reads: 500,
+            fs_seq_file: 256 << 20,
+            fs_seq_chunk: 1 << 20,
+            fs_small_tasks: 8,
+            fs_small_files: 125,
+            fs_small_size: 4096,
         }
     }
 
@@ -145,6 +170,14 @@ impl Size {
             throughput_chunk: 64 << 10,
             alloc_tasks: 100,
             idle_tasks: 1_000,
+            fs_random_file: 1 << 20,
+            fs_random_tasks: 4,
+            fs_random_reads: 10,
+            fs_seq_file: 4 << 20,
+            fs_seq_chunk: 1 << 20,
+            fs_small_tasks: 2,
+            fs_small_files: 5,
+            fs_small_size: 4096,
         }
     }
 }
@@ -190,6 +223,8 @@ pub enum Area {
     Time,
     /// `weft::net` + `weft::io` (`weft-net`).
     Net,
+    /// `weft::fs` (`weft-fs`).
+    Fs,
 }
 
 impl Area {
@@ -200,6 +235,7 @@ impl Area {
             Area::Sync => "weft-sync",
             Area::Time => "weft-time",
             Area::Net => "weft-net",
+            Area::Fs => "weft-fs",
         }
     }
 
@@ -210,6 +246,7 @@ impl Area {
             Area::Sync => cfg!(feature = "weft-sync"),
             Area::Time => cfg!(feature = "weft-time"),
             Area::Net => cfg!(feature = "weft-net"),
+            Area::Fs => cfg!(feature = "weft-fs"),
         }
     }
 }
@@ -249,10 +286,22 @@ mod on_tokio {
     sync_workloads!(tokio);
     time_workloads!(tokio);
     net_workloads!(tokio);
+    fs_workloads!(tokio);
+
+    /// Every area's name table (a test checks they list every workload).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub const TABLES: [&[(&str, crate::RunFn)]; 5] = [
+        rt_core::TABLE,
+        sync::TABLE,
+        time::TABLE,
+        net::TABLE,
+        fs::TABLE,
+    ];
 }
 
-#[allow(unused_imports)]
 mod on_weft {
+    use crate::RunFn;
+
     #[cfg(feature = "weft-rt")]
     rt_core_workloads!(weft);
     #[cfg(feature = "weft-sync")]
@@ -261,6 +310,29 @@ mod on_weft {
     time_workloads!(weft);
     #[cfg(feature = "weft-net")]
     net_workloads!(weft);
+    #[cfg(feature = "weft-fs")]
+    fs_workloads!(weft);
+
+    /// weft's version of a workload, if its area is compiled in.
+    pub fn find(name: &str) -> Option<RunFn> {
+        #[allow(unused_mut)]
+        let mut tables: Vec<&[(&str, RunFn)]> = Vec::new();
+        #[cfg(feature = "weft-rt")]
+        tables.push(rt_core::TABLE);
+        #[cfg(feature = "weft-sync")]
+        tables.push(sync::TABLE);
+        #[cfg(feature = "weft-time")]
+        tables.push(time::TABLE);
+        #[cfg(feature = "weft-net")]
+        tables.push(net::TABLE);
+        #[cfg(feature = "weft-fs")]
+        tables.push(fs::TABLE);
+        tables
+            .into_iter()
+            .flatten()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
 }
 
 macro_rules! workload {
@@ -269,68 +341,11 @@ macro_rules! workload {
             name: stringify!($f),
             area: Area::$area,
             about: $about,
-            weft: weft_fn!($area, $mod::$f),
+            weft: on_weft::find(stringify!($f)),
             tokio: on_tokio::$mod::$f,
             smol: smol_impl::$f,
         }
     };
-}
-
-// `weft_fn!(Area, module::function)` is `Some(on_weft::module::function)` when the area's
-// feature is on, `None` otherwise.
-#[cfg(feature = "weft-rt")]
-macro_rules! weft_fn_rt {
-    ($m:ident :: $f:ident) => {
-        Some(on_weft::$m::$f as RunFn)
-    };
-}
-#[cfg(not(feature = "weft-rt"))]
-macro_rules! weft_fn_rt {
-    ($m:ident :: $f:ident) => {
-        None
-    };
-}
-#[cfg(feature = "weft-sync")]
-macro_rules! weft_fn_sync {
-    ($m:ident :: $f:ident) => {
-        Some(on_weft::$m::$f as RunFn)
-    };
-}
-#[cfg(not(feature = "weft-sync"))]
-macro_rules! weft_fn_sync {
-    ($m:ident :: $f:ident) => {
-        None
-    };
-}
-#[cfg(feature = "weft-time")]
-macro_rules! weft_fn_time {
-    ($m:ident :: $f:ident) => {
-        Some(on_weft::$m::$f as RunFn)
-    };
-}
-#[cfg(not(feature = "weft-time"))]
-macro_rules! weft_fn_time {
-    ($m:ident :: $f:ident) => {
-        None
-    };
-}
-#[cfg(feature = "weft-net")]
-macro_rules! weft_fn_net {
-    ($m:ident :: $f:ident) => {
-        Some(on_weft::$m::$f as RunFn)
-    };
-}
-#[cfg(not(feature = "weft-net"))]
-macro_rules! weft_fn_net {
-    ($m:ident :: $f:ident) => {
-        None
-    };
-}
-macro_rules! weft_fn {
-    (RtCore, $($p:tt)*) => { weft_fn_rt!($($p)*) };
-    (Sync, $($p:tt)*) => { weft_fn_sync!($($p)*) };
-    (Time, $($p:tt)*) => { weft_fn_time!($($p)*) };
-    (Net, $($p:tt)*) => { weft_fn_net!($($p)*) };
 }
 
 /// Every timed workload, in report order.
@@ -412,6 +427,21 @@ pub fn workloads() -> Vec<Workload> {
             net::tcp_throughput,
             "one loopback connection, 1 GiB in 64 KiB writes"
         ),
+        workload!(
+            Fs,
+            fs::fs_random_read_4k,
+            "16 tasks × 500 random 4 KiB reads (seek + read_exact) from a 64 MiB file, own handle each"
+        ),
+        workload!(
+            Fs,
+            fs::fs_sequential_read,
+            "one 256 MiB file read start to end in 1 MiB reads"
+        ),
+        workload!(
+            Fs,
+            fs::fs_small_files,
+            "8 tasks × 125 files of 4 KiB: write, read back, remove"
+        ),
     ]
 }
 
@@ -461,4 +491,25 @@ fn weft_idle_tasks(_: &Params) -> Option<Result<rss::IdleRss, String>> {
 pub fn sleep_for(i: usize, max_ms: u64) -> Duration {
     let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
     Duration::from_millis(h % (max_ms + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The name tables (which weft's lookup uses) list exactly the registered workloads.
+    #[test]
+    fn every_workload_is_in_its_areas_table() {
+        let workloads = super::workloads();
+        let listed: Vec<&str> = super::on_tokio::TABLES
+            .iter()
+            .flat_map(|t| t.iter().map(|(n, _)| *n))
+            .collect();
+        assert_eq!(listed.len(), workloads.len());
+        for w in &workloads {
+            assert!(
+                listed.contains(&w.name),
+                "{} is not in its area's TABLE",
+                w.name
+            );
+        }
+    }
 }

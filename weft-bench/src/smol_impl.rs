@@ -558,3 +558,109 @@ pub fn tcp_throughput(p: &Params) -> RunResult {
     }
     Ok(elapsed)
 }
+
+pub fn fs_random_read_4k(p: &Params) -> RunResult {
+    use crate::fs_data::{self, BLOCK};
+    use futures_lite::AsyncSeekExt;
+    let (bytes, tasks, reads) = (
+        p.size.fs_random_file,
+        p.size.fs_random_tasks,
+        p.size.fs_random_reads,
+    );
+    let path = fs_data::pattern_file(bytes)?;
+    let rt = SmolRt::new(p.threads);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            let path = path.clone();
+            rt.spawn(async move {
+                let mut f = smol::fs::File::open(&path).await.map_err(io_err("open"))?;
+                let mut buf = vec![0u8; BLOCK];
+                for i in 0..reads {
+                    let off = fs_data::random_offset(t, i, bytes);
+                    f.seek(std::io::SeekFrom::Start(off))
+                        .await
+                        .map_err(io_err("seek"))?;
+                    f.read_exact(&mut buf).await.map_err(io_err("read"))?;
+                    fs_data::check(&buf, off)?;
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    rt.block_on(async move {
+        for h in handles {
+            h.await?;
+        }
+        Ok::<(), String>(())
+    })?;
+    Ok(start.elapsed())
+}
+
+pub fn fs_sequential_read(p: &Params) -> RunResult {
+    let (bytes, chunk) = (p.size.fs_seq_file, p.size.fs_seq_chunk);
+    let path = crate::fs_data::pattern_file(bytes)?;
+    let rt = SmolRt::new(p.threads);
+    let start = Instant::now();
+    let got = rt.block_on(rt.spawn(async move {
+        let mut f = smol::fs::File::open(&path).await.map_err(io_err("open"))?;
+        let mut buf = vec![0u8; chunk];
+        let mut pos = 0u64;
+        loop {
+            match f.read(&mut buf).await.map_err(io_err("read"))? {
+                0 => return Ok::<u64, String>(pos),
+                k => {
+                    crate::fs_data::check(&buf[..k], pos)?;
+                    pos += k as u64;
+                }
+            }
+        }
+    }))?;
+    let elapsed = start.elapsed();
+    if got != bytes as u64 {
+        return Err(format!("read {got} bytes of {bytes}"));
+    }
+    Ok(elapsed)
+}
+
+pub fn fs_small_files(p: &Params) -> RunResult {
+    let (tasks, files, size) = (
+        p.size.fs_small_tasks,
+        p.size.fs_small_files,
+        p.size.fs_small_size,
+    );
+    let dir = crate::fs_data::scratch_dir("smol")?;
+    let rt = SmolRt::new(p.threads);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            let dir = dir.clone();
+            rt.spawn(async move {
+                for k in 0..files {
+                    let path = dir.join(format!("{t}-{k}"));
+                    let content = vec![(t * 31 + k) as u8; size];
+                    smol::fs::write(&path, &content)
+                        .await
+                        .map_err(io_err("write"))?;
+                    let back = smol::fs::read(&path).await.map_err(io_err("read"))?;
+                    if back != content {
+                        return Err(format!("{} reads back different bytes", path.display()));
+                    }
+                    smol::fs::remove_file(&path)
+                        .await
+                        .map_err(io_err("remove"))?;
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    let out = rt.block_on(async move {
+        for h in handles {
+            h.await?;
+        }
+        Ok::<(), String>(())
+    });
+    let elapsed = start.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    out.map(|()| elapsed)
+}

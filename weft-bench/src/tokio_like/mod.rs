@@ -10,3 +10,5 @@ mod sync;
 mod time;
 #[macro_use]
 mod net;
+#[macro_use]
+mod fs;

@@ -9,6 +9,10 @@ macro_rules! net_workloads {
 
             use super::rt_core::runtime;
             use $crate::{Params, RunResult};
+
+            /// The workloads of this area by name (weft's lookup goes through it).
+            pub const TABLE: &[(&str, $crate::RunFn)] =
+                &[("tcp_echo", tcp_echo), ("tcp_throughput", tcp_throughput)];
             use $rt::io::{AsyncReadExt, AsyncWriteExt};
             use $rt::net::{TcpListener, TcpStream};
 

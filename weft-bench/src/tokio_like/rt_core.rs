@@ -11,6 +11,15 @@ macro_rules! rt_core_workloads {
 
             use $crate::{Params, RunResult};
 
+            /// The workloads of this area by name (weft's lookup goes through it).
+            pub const TABLE: &[(&str, $crate::RunFn)] = &[
+                ("spawn_many_local", spawn_many_local),
+                ("spawn_many_remote_idle", spawn_many_remote_idle),
+                ("spawn_many_remote_busy", spawn_many_remote_busy),
+                ("chained_spawn", chained_spawn),
+                ("yield_many", yield_many),
+            ];
+
             /// A multi-thread runtime with the bench's worker count, I/O and time enabled.
             pub fn runtime(p: &Params) -> $rt::runtime::Runtime {
                 let rt = $rt::runtime::Builder::new_multi_thread()

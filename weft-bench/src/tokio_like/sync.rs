@@ -15,6 +15,17 @@ macro_rules! sync_workloads {
             use super::rt_core::runtime;
             use $crate::{Params, RunResult};
 
+            /// The workloads of this area by name (weft's lookup goes through it).
+            pub const TABLE: &[(&str, $crate::RunFn)] = &[
+                ("ping_pong", ping_pong),
+                ("mpsc_bounded_5x1000", mpsc_bounded_5x1000),
+                ("mpsc_bounded_64x10000", mpsc_bounded_64x10000),
+                ("mpsc_unbounded_5x1000", mpsc_unbounded_5x1000),
+                ("mpsc_unbounded_64x10000", mpsc_unbounded_64x10000),
+                ("mutex_contended", mutex_contended),
+                ("semaphore_contended", semaphore_contended),
+            ];
+
             pub fn ping_pong(p: &Params) -> RunResult {
                 let rt = runtime(p);
                 let n = p.size.ping_pongs;

@@ -14,6 +14,12 @@ macro_rules! time_workloads {
             use super::rt_core::runtime;
             use $crate::{Params, RunResult};
 
+            /// The workloads of this area by name (weft's lookup goes through it).
+            pub const TABLE: &[(&str, $crate::RunFn)] = &[
+                ("timers_sleep", timers_sleep),
+                ("timers_create_drop", timers_create_drop),
+            ];
+
             pub fn timers_sleep(p: &Params) -> RunResult {
                 let rt = runtime(p);
                 let (n, max_ms) = (p.size.sleeps, p.size.sleep_max_ms);
