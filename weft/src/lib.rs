@@ -31,5 +31,5 @@ pub mod sync;
 pub mod task;
 pub mod time;
 
-// pub use task::spawn; (lands with the runtime core)
+pub use task::spawn;
 pub use weft_macros::{main, test};

@@ -1,8 +1,246 @@
 //! The runtime: its builder, its handle, the schedulers and the driver they park on.
+//!
+//! A [`Runtime`] owns a scheduler (current-thread or multi-thread work stealing), a driver
+//! (what idle workers park on: I/O readiness and timers) and a blocking thread pool.
+//!
+//! ```
+//! use weft::runtime::Runtime;
+//!
+//! let rt = Runtime::new().unwrap();
+//! let answer = rt.block_on(async {
+//!     let task = weft::spawn(async { 21 * 2 });
+//!     task.await.unwrap()
+//! });
+//! assert_eq!(answer, 42);
+//! ```
 
+pub(crate) mod blocking;
+mod builder;
+#[allow(unsafe_code)]
+pub(crate) mod context;
 #[allow(dead_code)]
 pub(crate) mod coop;
 #[allow(dead_code)]
 pub(crate) mod driver;
+mod handle;
 #[allow(dead_code)]
 pub(crate) mod park;
+#[allow(unsafe_code)]
+pub(crate) mod scheduler;
+#[allow(unsafe_code)]
+pub(crate) mod task;
+
+pub use builder::Builder;
+pub use handle::{EnterGuard, Handle, TryCurrentError};
+
+use blocking::BlockingPool;
+use scheduler::current_thread::CurrentThread;
+use scheduler::multi_thread::MultiThread;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
+pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
+
+/// Scheduler settings from the builder.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Config {
+    pub(crate) event_interval: u32,
+    pub(crate) global_queue_interval: u32,
+    #[allow(dead_code)]
+    pub(crate) id: u64,
+}
+
+/// Which scheduler a runtime uses.
+///
+/// ```
+/// use weft::runtime::{Runtime, RuntimeFlavor};
+/// let rt = Runtime::new().unwrap();
+/// assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// All tasks run on the thread in `block_on`.
+    CurrentThread,
+    /// Tasks run on a pool of work-stealing worker threads.
+    MultiThread,
+}
+
+enum Scheduler {
+    CurrentThread(CurrentThread),
+    MultiThread(MultiThread),
+}
+
+/// The runtime: a scheduler, the I/O and time driver, and the blocking pool.
+///
+/// Dropping it cancels every task (their futures are dropped where they last yielded), shuts
+/// the drivers down (later I/O on their resources fails with an error saying so) and waits
+/// for running blocking tasks to return. Queued blocking tasks that have not started are
+/// cancelled.
+///
+/// ```
+/// let rt = weft::runtime::Runtime::new().unwrap();
+/// rt.spawn(async { println!("hello from a task") });
+/// rt.block_on(async { weft::task::yield_now().await });
+/// ```
+pub struct Runtime {
+    scheduler: Scheduler,
+    handle: Handle,
+    blocking_pool: BlockingPool,
+}
+
+impl Runtime {
+    /// A multi-thread runtime with I/O and time enabled and one worker per core.
+    ///
+    /// # Errors
+    /// If the OS refuses a resource the runtime needs.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    pub fn new() -> std::io::Result<Runtime> {
+        Builder::new_multi_thread().enable_all().build()
+    }
+
+    pub(crate) fn from_parts(
+        scheduler: Scheduler,
+        handle: Handle,
+        blocking_pool: BlockingPool,
+    ) -> Runtime {
+        Runtime {
+            scheduler,
+            handle,
+            blocking_pool,
+        }
+    }
+
+    /// The runtime's handle.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let handle = rt.handle().clone();
+    /// # drop(handle);
+    /// ```
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Spawns a task; see [`weft::spawn`](crate::spawn).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn(async { 7 });
+    /// assert_eq!(rt.block_on(task).unwrap(), 7);
+    /// ```
+    #[track_caller]
+    pub fn spawn<F>(&self, future: F) -> crate::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.handle.spawn(future)
+    }
+
+    /// Runs a blocking closure on the blocking pool.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn_blocking(|| std::thread::current().name().map(str::to_owned));
+    /// assert_eq!(rt.block_on(task).unwrap().as_deref(), Some("weft-runtime-worker"));
+    /// ```
+    #[track_caller]
+    pub fn spawn_blocking<F, R>(&self, func: F) -> crate::task::JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.handle.spawn_blocking(func)
+    }
+
+    /// Runs `future` to completion on this thread, driving the runtime (on the current-thread
+    /// scheduler, this is where all tasks run).
+    ///
+    /// # Panics
+    /// If called from a thread that already drives a runtime (inside `block_on` or a task):
+    /// blocking it would stall the tasks it runs.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let out = rt.block_on(async { "done" });
+    /// assert_eq!(out, "done");
+    /// ```
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        match &self.scheduler {
+            Scheduler::CurrentThread(s) => s.block_on(&self.handle.inner, future),
+            Scheduler::MultiThread(s) => s.block_on(&self.handle.inner, future),
+        }
+    }
+
+    /// Enters the runtime's context; see [`Handle::enter`].
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// assert!(weft::runtime::Handle::try_current().is_ok());
+    /// ```
+    pub fn enter(&self) -> EnterGuard<'_> {
+        self.handle.enter()
+    }
+
+    /// Shuts the runtime down, waiting at most `duration` for blocking tasks to finish.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// rt.spawn_blocking(|| std::thread::sleep(Duration::from_millis(50)));
+    /// rt.shutdown_timeout(Duration::from_millis(10));
+    /// ```
+    pub fn shutdown_timeout(mut self, duration: Duration) {
+        self.shutdown_scheduler();
+        self.blocking_pool.shutdown(Some(duration));
+    }
+
+    /// Shuts the runtime down without waiting for blocking tasks (they finish in the
+    /// background). Usable inside an async context, where dropping a runtime would block.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// rt.shutdown_background();
+    /// ```
+    pub fn shutdown_background(self) {
+        self.shutdown_timeout(Duration::ZERO);
+    }
+
+    fn shutdown_scheduler(&mut self) {
+        match &self.scheduler {
+            Scheduler::CurrentThread(s) => s.shutdown(&self.handle.inner),
+            Scheduler::MultiThread(s) => s.shutdown(&self.handle.inner),
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown_scheduler();
+        if context::in_runtime() {
+            // Dropped from inside an async context: waiting would block a thread that runs
+            // tasks (possibly one of ours). Let the blocking work finish in the background.
+            self.blocking_pool.shutdown(Some(Duration::ZERO));
+        } else {
+            self.blocking_pool.shutdown(None);
+        }
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("flavor", &self.handle.runtime_flavor())
+            .finish()
+    }
+}

@@ -46,12 +46,12 @@ impl ParkThread {
     }
 
     /// Blocks until unparked (returns at once if a token is stored, consuming it).
-    pub(crate) fn park(&mut self) {
+    pub(crate) fn park(&self) {
         self.inner.park(None);
     }
 
     /// Blocks until unparked or `dur` has passed.
-    pub(crate) fn park_timeout(&mut self, dur: Duration) {
+    pub(crate) fn park_timeout(&self, dur: Duration) {
         self.inner.park(Some(dur));
     }
 }
@@ -117,5 +117,37 @@ impl Inner {
             }
             actual => panic!("inconsistent park state: {actual}"),
         }
+    }
+}
+
+thread_local! {
+    static CURRENT_PARKER: ParkThread = ParkThread::new();
+}
+
+struct UnparkWaker(UnparkThread);
+
+impl std::task::Wake for UnparkWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs `future` to completion on this thread, sleeping whenever it is pending.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let unpark = CURRENT_PARKER.with(|p| p.unpark());
+    let waker = std::task::Waker::from(std::sync::Arc::new(UnparkWaker(unpark)));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(out) =
+            crate::runtime::coop::budget(|| future.as_mut().poll(&mut cx))
+        {
+            return out;
+        }
+        CURRENT_PARKER.with(|p| p.park());
     }
 }

@@ -1,0 +1,396 @@
+//! `Builder`: configures and builds a [`Runtime`].
+
+use super::blocking::{BlockingPool, PoolConfig};
+use super::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
+use super::{driver, Callback, Config, Handle, Runtime, Scheduler, ThreadNameFn};
+use std::fmt;
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Builds a [`Runtime`] with custom settings.
+///
+/// ```
+/// use weft::runtime::Builder;
+///
+/// let rt = Builder::new_multi_thread()
+///     .worker_threads(2)
+///     .thread_name("my-worker")
+///     .enable_all()
+///     .build()
+///     .unwrap();
+/// assert_eq!(rt.block_on(async { weft::spawn(async { 1 }).await.unwrap() }), 1);
+/// ```
+pub struct Builder {
+    kind: Kind,
+    worker_threads: Option<usize>,
+    max_blocking_threads: usize,
+    thread_name: ThreadNameFn,
+    thread_stack_size: Option<usize>,
+    after_start: Option<Callback>,
+    before_stop: Option<Callback>,
+    keep_alive: Option<Duration>,
+    event_interval: u32,
+    global_queue_interval: Option<u32>,
+    enable_io: bool,
+    enable_time: bool,
+    start_paused: bool,
+    nevents: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    CurrentThread,
+    MultiThread,
+}
+
+const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
+const DEFAULT_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+impl Builder {
+    /// A builder for the current-thread runtime: all tasks run on the thread that calls
+    /// `block_on`.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { 2 }), 2);
+    /// ```
+    pub fn new_current_thread() -> Builder {
+        Builder::new(Kind::CurrentThread, 31)
+    }
+
+    /// A builder for the multi-thread, work-stealing runtime.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().build().unwrap();
+    /// assert_eq!(rt.block_on(async { 2 }), 2);
+    /// ```
+    pub fn new_multi_thread() -> Builder {
+        Builder::new(Kind::MultiThread, 61)
+    }
+
+    fn new(kind: Kind, event_interval: u32) -> Builder {
+        Builder {
+            kind,
+            worker_threads: None,
+            max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
+            thread_name: Arc::new(|| "weft-runtime-worker".into()),
+            thread_stack_size: None,
+            after_start: None,
+            before_stop: None,
+            keep_alive: None,
+            event_interval,
+            global_queue_interval: None,
+            enable_io: false,
+            enable_time: false,
+            start_paused: false,
+            nevents: 1024,
+        }
+    }
+
+    /// Enables both the I/O and the time drivers.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn enable_all(&mut self) -> &mut Self {
+        self.enable_io();
+        self.enable_time();
+        self
+    }
+
+    /// Enables the I/O driver (sockets, pipes, `AsyncFd`).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn enable_io(&mut self) -> &mut Self {
+        self.enable_io = true;
+        self
+    }
+
+    /// Enables the time driver (sleeps, timeouts, intervals).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn enable_time(&mut self) -> &mut Self {
+        self.enable_time = true;
+        self
+    }
+
+    /// Starts the runtime's clock paused (for tests); implies nothing else. See
+    /// `weft::time::pause`.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn start_paused(&mut self, start_paused: bool) -> &mut Self {
+        self.start_paused = start_paused;
+        self
+    }
+
+    /// How many worker threads the multi-thread runtime starts (default: the number of CPU
+    /// cores). Ignored by the current-thread runtime.
+    ///
+    /// # Panics
+    /// If `val` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(4).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn worker_threads(&mut self, val: usize) -> &mut Self {
+        assert!(val > 0, "worker_threads must be greater than 0");
+        self.worker_threads = Some(val);
+        self
+    }
+
+    /// The most threads the blocking pool starts for `spawn_blocking` (default 512); further
+    /// jobs wait in a queue.
+    ///
+    /// # Panics
+    /// If `val` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().max_blocking_threads(16).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn max_blocking_threads(&mut self, val: usize) -> &mut Self {
+        assert!(val > 0, "max_blocking_threads must be greater than 0");
+        self.max_blocking_threads = val;
+        self
+    }
+
+    /// The name of the runtime's threads (default `"weft-runtime-worker"`).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().thread_name("app").build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_name(&mut self, val: impl Into<String>) -> &mut Self {
+        let val = val.into();
+        self.thread_name = Arc::new(move || val.clone());
+        self
+    }
+
+    /// A function that names each new runtime thread.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .thread_name_fn(|| {
+    ///         static ID: AtomicUsize = AtomicUsize::new(0);
+    ///         format!("app-{}", ID.fetch_add(1, Ordering::SeqCst))
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() -> String + Send + Sync + 'static,
+    {
+        self.thread_name = Arc::new(f);
+        self
+    }
+
+    /// The stack size of the runtime's threads, in bytes.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().thread_stack_size(4 << 20).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_stack_size(&mut self, val: usize) -> &mut Self {
+        self.thread_stack_size = Some(val);
+        self
+    }
+
+    /// Runs `f` on each runtime thread when it starts.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .on_thread_start(|| println!("thread started"))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_thread_start<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.after_start = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on each runtime thread just before it stops.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .on_thread_stop(|| println!("thread stopping"))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.before_stop = Some(Arc::new(f));
+        self
+    }
+
+    /// How long an idle blocking-pool thread waits for work before it exits (default 10 s).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .thread_keep_alive(Duration::from_millis(100))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Self {
+        self.keep_alive = Some(duration);
+        self
+    }
+
+    /// How many tasks a worker polls between checks of the I/O and time drivers (default 61
+    /// multi-thread, 31 current-thread).
+    ///
+    /// # Panics
+    /// If `val` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().event_interval(16).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn event_interval(&mut self, val: u32) -> &mut Self {
+        assert!(val > 0, "event_interval must be greater than 0");
+        self.event_interval = val;
+        self
+    }
+
+    /// How many tasks a worker polls between checks of the global (injection) queue
+    /// (default 31 current-thread, 61 multi-thread).
+    ///
+    /// # Panics
+    /// If `val` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().global_queue_interval(31).build().unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, val: u32) -> &mut Self {
+        assert!(val > 0, "global_queue_interval must be greater than 0");
+        self.global_queue_interval = Some(val);
+        self
+    }
+
+    /// Builds the runtime.
+    ///
+    /// # Errors
+    /// If the OS refuses a resource the runtime needs (the event queue, a thread).
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    /// rt.block_on(async {});
+    /// ```
+    pub fn build(&mut self) -> io::Result<Runtime> {
+        let (driver, driver_handle) = driver::Driver::new(driver::Cfg {
+            enable_io: self.enable_io,
+            enable_time: self.enable_time,
+            start_paused: self.start_paused,
+            nevents: self.nevents,
+        })?;
+        let workers = match self.kind {
+            Kind::CurrentThread => 0,
+            Kind::MultiThread => self.worker_threads.unwrap_or_else(default_worker_threads),
+        };
+        let blocking_pool = BlockingPool::new(PoolConfig {
+            thread_name: self.thread_name.clone(),
+            stack_size: self.thread_stack_size,
+            after_start: self.after_start.clone(),
+            before_stop: self.before_stop.clone(),
+            thread_cap: self.max_blocking_threads + workers,
+            keep_alive: self.keep_alive.unwrap_or(DEFAULT_KEEP_ALIVE),
+        });
+        let spawner = blocking_pool.spawner().clone();
+        let config = Config {
+            event_interval: self.event_interval,
+            global_queue_interval: self.global_queue_interval.unwrap_or(match self.kind {
+                Kind::CurrentThread => 31,
+                Kind::MultiThread => 61,
+            }),
+            id: next_runtime_id(),
+        };
+        let (scheduler, handle) = match self.kind {
+            Kind::CurrentThread => {
+                let (ct, h) = CurrentThread::new(driver, driver_handle, spawner, config);
+                (
+                    Scheduler::CurrentThread(ct),
+                    scheduler::Handle::CurrentThread(h),
+                )
+            }
+            Kind::MultiThread => {
+                let (mt, h) = MultiThread::new(workers, driver, driver_handle, spawner, config);
+                (
+                    Scheduler::MultiThread(mt),
+                    scheduler::Handle::MultiThread(h),
+                )
+            }
+        };
+        Ok(Runtime::from_parts(
+            scheduler,
+            Handle { inner: handle },
+            blocking_pool,
+        ))
+    }
+}
+
+fn default_worker_threads() -> usize {
+    std::env::var("WEFT_WORKER_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+}
+
+fn next_runtime_id() -> u64 {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed) as u64
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("kind", &self.kind)
+            .field("worker_threads", &self.worker_threads)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("thread_stack_size", &self.thread_stack_size)
+            .field("keep_alive", &self.keep_alive)
+            .field("event_interval", &self.event_interval)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("enable_io", &self.enable_io)
+            .field("enable_time", &self.enable_time)
+            .field("start_paused", &self.start_paused)
+            .finish()
+    }
+}

@@ -1,0 +1,231 @@
+//! Per-thread runtime context: the current handle, whether the thread is driving a runtime,
+//! the running scheduler's context and the id of the task being polled.
+
+use super::scheduler;
+use crate::task::Id;
+use std::cell::{Cell, RefCell};
+use std::fmt;
+
+struct Context {
+    /// The handle `Handle::current()` returns (set by `enter`, `block_on` and workers).
+    handle: RefCell<Option<scheduler::Handle>>,
+    /// Bumped by every `SetCurrentGuard`, so guards dropped out of order are caught.
+    depth: Cell<usize>,
+    /// The scheduler running on this thread, while it runs (a raw pointer to a stack value).
+    scheduler: Cell<*const scheduler::Context>,
+    /// The task being polled.
+    task_id: Cell<Option<Id>>,
+    /// Whether this thread is inside `block_on` or is a worker (blocking here is an error).
+    runtime: Cell<EnterRuntime>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum EnterRuntime {
+    Entered { allow_block_in_place: bool },
+    NotEntered,
+}
+
+thread_local! {
+    static CONTEXT: Context = const {
+        Context {
+            handle: RefCell::new(None),
+            depth: Cell::new(0),
+            scheduler: Cell::new(std::ptr::null()),
+            task_id: Cell::new(None),
+            runtime: Cell::new(EnterRuntime::NotEntered),
+        }
+    };
+}
+
+/// The error message for operations that need a runtime but found none.
+pub(crate) const NO_RUNTIME: &str = "there is no weft runtime on this thread: call this from \
+inside `Runtime::block_on` or a task spawned on a runtime, or enter one with `Runtime::enter` / \
+`Handle::enter` (`#[weft::main]` and `#[weft::test]` do this for you)";
+
+/// Why there is no current runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TryCurrentError {
+    NoContext,
+    ThreadLocalDestroyed,
+}
+
+impl fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TryCurrentError::NoContext => f.write_str(NO_RUNTIME),
+            TryCurrentError::ThreadLocalDestroyed => f.write_str(
+                "the weft runtime context was already destroyed: this thread is exiting",
+            ),
+        }
+    }
+}
+
+/// Runs `f` with the current handle.
+pub(crate) fn with_current<R>(
+    f: impl FnOnce(&scheduler::Handle) -> R,
+) -> Result<R, TryCurrentError> {
+    match CONTEXT.try_with(|c| c.handle.borrow().as_ref().map(f)) {
+        Ok(Some(r)) => Ok(r),
+        Ok(None) => Err(TryCurrentError::NoContext),
+        Err(_) => Err(TryCurrentError::ThreadLocalDestroyed),
+    }
+}
+
+/// Restores the previous current handle when dropped.
+pub(crate) struct SetCurrentGuard {
+    prev: Option<scheduler::Handle>,
+    depth: usize,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+/// Makes `handle` the current handle until the guard drops.
+pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
+    CONTEXT.with(|c| {
+        let prev = c.handle.borrow_mut().replace(handle.clone());
+        let depth = c.depth.get() + 1;
+        c.depth.set(depth);
+        SetCurrentGuard {
+            prev,
+            depth,
+            _not_send: std::marker::PhantomData,
+        }
+    })
+}
+
+impl Drop for SetCurrentGuard {
+    fn drop(&mut self) {
+        let _ = CONTEXT.try_with(|c| {
+            if c.depth.get() != self.depth {
+                if !std::thread::panicking() {
+                    panic!(
+                        "`EnterGuard` values dropped out of order: guards returned by \
+                         `Runtime::enter` / `Handle::enter` must be dropped in reverse order \
+                         of creation"
+                    );
+                }
+                return;
+            }
+            *c.handle.borrow_mut() = self.prev.take();
+            c.depth.set(self.depth - 1);
+        });
+    }
+}
+
+impl fmt::Debug for SetCurrentGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetCurrentGuard").finish()
+    }
+}
+
+/// Whether this thread is driving a runtime (inside `block_on`, or a worker).
+pub(crate) fn in_runtime() -> bool {
+    CONTEXT
+        .try_with(|c| c.runtime.get() != EnterRuntime::NotEntered)
+        .unwrap_or(false)
+}
+
+pub(crate) fn runtime_state() -> EnterRuntime {
+    CONTEXT
+        .try_with(|c| c.runtime.get())
+        .unwrap_or(EnterRuntime::NotEntered)
+}
+
+/// Marks this thread as driving `handle`'s runtime while `f` runs.
+///
+/// # Panics
+/// If the thread already drives a runtime: blocking a thread that runs tasks would stall them.
+#[track_caller]
+pub(crate) fn enter_runtime<R>(
+    handle: &scheduler::Handle,
+    allow_block_in_place: bool,
+    f: impl FnOnce() -> R,
+) -> R {
+    let prev = CONTEXT.with(|c| c.runtime.get());
+    if prev != EnterRuntime::NotEntered {
+        panic!(
+            "cannot start a runtime from within a runtime: `block_on` (or `#[weft::main]`) was \
+             called on a thread that is already driving asynchronous tasks, which would block it. \
+             Use `.await` instead, or move the blocking call to `weft::task::spawn_blocking`"
+        );
+    }
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|c| c.runtime.set(EnterRuntime::NotEntered));
+        }
+    }
+    CONTEXT.with(|c| {
+        c.runtime.set(EnterRuntime::Entered {
+            allow_block_in_place,
+        })
+    });
+    let _reset = Reset;
+    let _current = set_current(handle);
+    f()
+}
+
+/// Runs `f` as if this thread were not driving a runtime (for `block_in_place`).
+pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(EnterRuntime);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|c| c.runtime.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|c| c.runtime.replace(EnterRuntime::NotEntered));
+    let _reset = Reset(prev);
+    f()
+}
+
+/// Runs `f` with `cx` as this thread's scheduler context.
+pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -> R {
+    struct Reset(*const scheduler::Context);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|c| c.scheduler.set(self.0));
+        }
+    }
+    let prev = CONTEXT.with(|c| c.scheduler.replace(cx as *const _));
+    let _reset = Reset(prev);
+    f()
+}
+
+/// Runs `f` with the scheduler context of this thread, if a scheduler is running here.
+pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R) -> R {
+    let ptr = CONTEXT
+        .try_with(|c| c.scheduler.get())
+        .unwrap_or(std::ptr::null());
+    // SAFETY: the pointer is set only by `set_scheduler`, which resets it before the pointee
+    // (a value on the stack of the enclosing call) goes away; it is thread-local, so no other
+    // thread can see it.
+    f(unsafe { ptr.as_ref() })
+}
+
+/// Runs `f` with `id` as the current task id.
+pub(crate) fn with_task_id<R>(id: Id, f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<Id>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|c| c.task_id.set(self.0));
+        }
+    }
+    let prev = CONTEXT
+        .try_with(|c| c.task_id.replace(Some(id)))
+        .unwrap_or(None);
+    let _reset = Reset(prev);
+    f()
+}
+
+/// The id of the task being polled on this thread.
+pub(crate) fn current_task_id() -> Option<Id> {
+    CONTEXT.try_with(|c| c.task_id.get()).unwrap_or(None)
+}
+
+/// Defers a wake until the scheduler has polled the driver (what `yield_now` uses, so a
+/// yielding task cannot starve I/O). Outside a scheduler it wakes at once.
+pub(crate) fn defer(waker: &std::task::Waker) {
+    with_scheduler(|cx| match cx {
+        Some(cx) => cx.defer(waker),
+        None => waker.wake_by_ref(),
+    })
+}

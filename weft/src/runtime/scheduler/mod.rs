@@ -1,0 +1,102 @@
+//! The schedulers, and the handle enum the rest of the runtime uses to reach either.
+
+pub(crate) mod current_thread;
+mod defer;
+pub(crate) mod inject;
+pub(crate) mod multi_thread;
+
+use crate::loom::sync::Arc;
+use crate::runtime::{blocking, context, driver};
+use crate::task::{Id, JoinHandle};
+use std::future::Future;
+use std::task::Waker;
+
+/// A handle to whichever scheduler a runtime uses.
+#[derive(Clone, Debug)]
+pub(crate) enum Handle {
+    CurrentThread(Arc<current_thread::Handle>),
+    MultiThread(Arc<multi_thread::Handle>),
+}
+
+/// The scheduler running on this thread (stored in the thread-local context).
+pub(crate) enum Context {
+    CurrentThread(current_thread::Context),
+    MultiThread(multi_thread::Context),
+}
+
+impl Handle {
+    /// The current handle.
+    ///
+    /// # Panics
+    /// Outside a runtime, with a message saying how to get one.
+    #[track_caller]
+    pub(crate) fn current() -> Handle {
+        match context::with_current(Handle::clone) {
+            Ok(handle) => handle,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    pub(crate) fn driver(&self) -> &driver::Handle {
+        match self {
+            Handle::CurrentThread(h) => &h.driver,
+            Handle::MultiThread(h) => &h.driver,
+        }
+    }
+
+    pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
+        match self {
+            Handle::CurrentThread(h) => &h.blocking_spawner,
+            Handle::MultiThread(h) => &h.blocking_spawner,
+        }
+    }
+
+    pub(crate) fn spawn<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match self {
+            Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id),
+            Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, id),
+        }
+    }
+
+    pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {
+        match self {
+            Handle::CurrentThread(h) => h,
+            Handle::MultiThread(_) => unreachable!("not a current-thread runtime"),
+        }
+    }
+
+    pub(crate) fn as_multi_thread(&self) -> &Arc<multi_thread::Handle> {
+        match self {
+            Handle::MultiThread(h) => h,
+            Handle::CurrentThread(_) => unreachable!("not a multi-thread runtime"),
+        }
+    }
+
+    pub(crate) fn num_alive_tasks(&self) -> usize {
+        match self {
+            Handle::CurrentThread(h) => h.num_alive_tasks(),
+            Handle::MultiThread(h) => h.num_alive_tasks(),
+        }
+    }
+
+    pub(crate) fn ptr_eq(&self, other: &Handle) -> bool {
+        match (self, other) {
+            (Handle::CurrentThread(a), Handle::CurrentThread(b)) => Arc::ptr_eq(a, b),
+            (Handle::MultiThread(a), Handle::MultiThread(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl Context {
+    pub(crate) fn defer(&self, waker: &Waker) {
+        match self {
+            Context::CurrentThread(cx) => cx.defer(waker),
+            Context::MultiThread(cx) => cx.defer(waker),
+        }
+    }
+}

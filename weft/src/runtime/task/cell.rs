@@ -1,0 +1,131 @@
+//! The task cell: one allocation holding the header, the scheduler handle, the future (then its
+//! output) and the join waker.
+
+use super::error::Repr;
+use super::raw::Vtable;
+use super::state::State;
+use super::{Id, Schedule};
+use crate::loom::cell::UnsafeCell;
+use crate::util::linked_list::Pointers;
+use std::future::Future;
+use std::pin::Pin;
+use std::ptr::NonNull;
+use std::task::{Context, Poll, Waker};
+
+/// The untyped front of every task; a `NonNull<Header>` is what queues, lists and wakers hold.
+#[repr(C)]
+pub(crate) struct Header {
+    pub(super) state: State,
+    pub(super) vtable: &'static Vtable,
+    /// Links in the runtime's owned-tasks list (so shutdown can reach every task).
+    pub(super) owned: Pointers<Header>,
+    pub(super) id: Id,
+}
+
+/// Where the future lives while it runs, and its output afterwards.
+pub(super) enum Stage<T: Future> {
+    Running(T),
+    Finished(Result<T::Output, Repr>),
+    Consumed,
+}
+
+/// The typed cell. `repr(C)` keeps the header at offset zero, so a `NonNull<Header>` is also a
+/// pointer to the cell.
+#[repr(C)]
+pub(super) struct Cell<T: Future, S> {
+    pub(super) header: Header,
+    pub(super) scheduler: S,
+    /// Accessed only by whoever holds the RUNNING bit, or by the `JoinHandle` after COMPLETE.
+    pub(super) stage: UnsafeCell<Stage<T>>,
+    /// The join waker; access governed by the JOIN_WAKER protocol in `state.rs`.
+    pub(super) join_waker: UnsafeCell<Option<Waker>>,
+}
+
+impl<T: Future, S: Schedule> Cell<T, S> {
+    pub(super) fn allocate(future: T, scheduler: S, id: Id) -> NonNull<Header> {
+        let cell = Box::new(Cell {
+            header: Header {
+                state: State::new(),
+                vtable: super::raw::vtable::<T, S>(),
+                owned: Pointers::new(),
+                id,
+            },
+            scheduler,
+            stage: UnsafeCell::new(Stage::Running(future)),
+            join_waker: UnsafeCell::new(None),
+        });
+        NonNull::from(Box::leak(cell)).cast()
+    }
+}
+
+impl<T: Future, S> Cell<T, S> {
+    /// Polls the future. The caller holds the RUNNING bit.
+    ///
+    /// # Safety
+    /// Exclusive access to the stage (the RUNNING bit), and the cell is pinned in its
+    /// allocation.
+    pub(super) unsafe fn poll_future(&self, cx: &mut Context<'_>) -> Poll<T::Output> {
+        self.stage.with_mut(|ptr| {
+            // SAFETY: the caller holds RUNNING, so nobody else touches the stage.
+            let stage = unsafe { &mut *ptr };
+            let Stage::Running(future) = stage else {
+                unreachable!("polled a task whose future is gone")
+            };
+            // SAFETY: the cell never moves (it is a leaked Box until dealloc), so the future is
+            // pinned.
+            let future = unsafe { Pin::new_unchecked(future) };
+            future.poll(cx)
+        })
+    }
+
+    /// Replaces the stage (dropping the future or an unread output).
+    ///
+    /// # Safety
+    /// As in `poll_future`, or the `JoinHandle` after COMPLETE.
+    pub(super) unsafe fn set_stage(&self, stage: Stage<T>) {
+        // SAFETY: the caller has exclusive access to the stage.
+        self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+    }
+
+    /// Takes the output out, leaving `Consumed`.
+    ///
+    /// # Safety
+    /// The `JoinHandle` after observing COMPLETE.
+    pub(super) unsafe fn take_output(&self) -> Result<T::Output, Repr> {
+        // SAFETY: the caller has exclusive access to the stage.
+        self.stage.with_mut(
+            |ptr| match std::mem::replace(unsafe { &mut *ptr }, Stage::Consumed) {
+                Stage::Finished(out) => out,
+                _ => panic!("JoinHandle polled after completion"),
+            },
+        )
+    }
+
+    /// # Safety
+    /// The caller owns the join waker slot per the JOIN_WAKER protocol.
+    pub(super) unsafe fn set_join_waker(&self, waker: Option<Waker>) {
+        // SAFETY: the caller owns the slot.
+        self.join_waker.with_mut(|ptr| unsafe { *ptr = waker });
+    }
+
+    /// # Safety
+    /// The caller may read the join waker slot per the JOIN_WAKER protocol.
+    pub(super) unsafe fn join_waker_will_wake(&self, waker: &Waker) -> bool {
+        // SAFETY: the caller may read the slot.
+        self.join_waker.with(|ptr| match unsafe { &*ptr } {
+            Some(w) => w.will_wake(waker),
+            None => false,
+        })
+    }
+
+    /// # Safety
+    /// As `join_waker_will_wake`.
+    pub(super) unsafe fn wake_join(&self) {
+        // SAFETY: the caller may read the slot.
+        self.join_waker.with(|ptr| {
+            if let Some(w) = unsafe { &*ptr } {
+                w.wake_by_ref();
+            }
+        });
+    }
+}

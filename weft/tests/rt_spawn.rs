@@ -1,0 +1,205 @@
+//! Spawning, joining, panics, abort, shutdown: on both schedulers.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// Counts its drops.
+struct DropCounter(Arc<AtomicUsize>);
+
+impl Drop for DropCounter {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+rt_test! {
+    async fn spawn_returns_output() {
+        let h = weft::spawn(async { 40 + 2 });
+        assert_eq!(h.await.unwrap(), 42);
+    }
+
+    async fn many_spawns_all_complete() {
+        let handles: Vec<_> = (0..1000u64).map(|i| weft::spawn(async move { i })).collect();
+        let mut sum = 0;
+        for h in handles {
+            sum += h.await.unwrap();
+        }
+        assert_eq!(sum, 999 * 1000 / 2);
+    }
+
+    async fn nested_spawn_chain() {
+        fn chain(n: u32) -> weft::task::JoinHandle<u32> {
+            weft::spawn(async move {
+                if n == 0 { 0 } else { chain(n - 1).await.unwrap() + 1 }
+            })
+        }
+        assert_eq!(chain(200).await.unwrap(), 200);
+    }
+
+    async fn panic_is_caught_and_runtime_goes_on() {
+        let h = weft::spawn(async { panic!("task exploded") });
+        let err = h.await.unwrap_err();
+        assert!(err.is_panic());
+        assert!(!err.is_cancelled());
+        assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "task exploded");
+        assert_eq!(weft::spawn(async { 1 }).await.unwrap(), 1);
+    }
+
+    async fn yield_now_lets_others_run() {
+        let flag = Arc::new(AtomicUsize::new(0));
+        let f2 = flag.clone();
+        let h = weft::spawn(async move {
+            f2.store(1, Ordering::SeqCst);
+        });
+        while flag.load(Ordering::SeqCst) == 0 {
+            weft::task::yield_now().await;
+        }
+        h.await.unwrap();
+    }
+
+    async fn abort_before_first_poll_drops_future() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let d = DropCounter(drops.clone());
+        let h = weft::spawn(async move {
+            let _d = d;
+            std::future::pending::<()>().await;
+        });
+        h.abort();
+        h.abort();
+        let err = h.await.unwrap_err();
+        assert!(err.is_cancelled());
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+    }
+
+    async fn abort_after_completion_keeps_output() {
+        let h = weft::spawn(async { 5 });
+        while !h.is_finished() {
+            weft::task::yield_now().await;
+        }
+        h.abort();
+        assert_eq!(h.await.unwrap(), 5);
+    }
+
+    async fn abort_running_task_via_abort_handle() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let d = DropCounter(drops.clone());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let h = weft::spawn(async move {
+            let _d = d;
+            tx.send(()).unwrap();
+            loop {
+                weft::task::yield_now().await;
+            }
+        });
+        let abort = h.abort_handle();
+        // Wait until the task has run once.
+        while rx.try_recv().is_err() {
+            weft::task::yield_now().await;
+        }
+        abort.abort();
+        assert!(h.await.unwrap_err().is_cancelled());
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        assert!(abort.is_finished());
+    }
+
+    async fn dropped_join_handle_detaches() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        drop(weft::spawn(async move {
+            weft::task::yield_now().await;
+            tx.send(7).unwrap();
+        }));
+        loop {
+            if let Ok(v) = rx.try_recv() {
+                assert_eq!(v, 7);
+                break;
+            }
+            weft::task::yield_now().await;
+        }
+    }
+
+    async fn future_dropped_before_join_reports_completion() {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let d = DropCounter(drops.clone());
+        let drops2 = drops.clone();
+        let h = weft::spawn(async move {
+            let _d = d;
+            weft::task::yield_now().await;
+            1
+        });
+        assert_eq!(h.await.unwrap(), 1);
+        assert_eq!(drops2.load(Ordering::SeqCst), 1);
+    }
+
+    async fn spawn_blocking_runs_on_pool() {
+        let v = weft::task::spawn_blocking(|| {
+            std::thread::current().name().unwrap_or("").to_owned()
+        }).await.unwrap();
+        assert_eq!(v, "weft-runtime-worker");
+    }
+
+    async fn task_ids_are_visible_inside() {
+        let h = weft::spawn(async { weft::task::id() });
+        let id = h.id();
+        assert_eq!(h.await.unwrap(), id);
+        assert!(weft::task::try_id().is_none() || weft::task::try_id().is_some());
+    }
+
+    async fn wake_from_foreign_thread() {
+        let (tx, rx) = futures::channel::oneshot::channel::<u32>();
+        std::thread::spawn(move || {
+            tx.send(9).unwrap();
+        });
+        let h = weft::spawn(async move { rx.await.unwrap() });
+        assert_eq!(h.await.unwrap(), 9);
+    }
+}
+
+#[test]
+fn runtime_drop_drops_pending_futures() {
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let drops = Arc::new(AtomicUsize::new(0));
+        for _ in 0..100 {
+            let d = DropCounter(drops.clone());
+            rt.spawn(async move {
+                let _d = d;
+                std::future::pending::<()>().await;
+            });
+        }
+        rt.block_on(weft::task::yield_now());
+        drop(rt);
+        assert_eq!(drops.load(Ordering::SeqCst), 100);
+    }
+}
+
+#[test]
+fn spawn_outside_runtime_panics_with_help() {
+    let err = std::panic::catch_unwind(|| {
+        weft::spawn(async {});
+    })
+    .unwrap_err();
+    let msg = err.downcast_ref::<String>().unwrap();
+    assert!(msg.contains("no weft runtime"), "{msg}");
+    assert!(msg.contains("Runtime::enter"), "{msg}");
+}
+
+#[test]
+fn block_on_inside_runtime_panics() {
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let inner = support::current_thread();
+        let res = rt.block_on(async move {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.block_on(async {})))
+        });
+        let payload = res.unwrap_err();
+        let msg = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap();
+        assert!(
+            msg.contains("cannot start a runtime from within a runtime"),
+            "{msg}"
+        );
+    }
+}
