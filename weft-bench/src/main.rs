@@ -18,7 +18,8 @@ usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size ful
   --json     print the results as JSON instead of the Markdown table
   --list     list the workloads and exit
 
-Writes target/weft-bench/report.md, report.json and report.svg.";
+Writes target/weft-bench/report.md, report.json and report.svg (a run with --filter or
+--size tiny writes report-partial.* instead).";
 
 struct Args {
     filter: Vec<String>,
@@ -139,6 +140,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
 
+    let params_full = params.size.name == "full";
     let start = Instant::now();
     let date = report::utc_now();
     let workloads: Vec<Workload> = weft_bench::workloads()
@@ -192,8 +194,15 @@ fn main() -> ExitCode {
     } else {
         println!("{}", report::markdown(&run));
     }
-    match report::output_dir().and_then(|dir| report::write_all(&run, &dir).map(|_| dir)) {
-        Ok(dir) => eprintln!("weft-bench: wrote {}/report.{{md,json,svg}}", dir.display()),
+    // Only a complete run (every workload, full size) replaces report.*, so a quick filtered
+    // run never overwrites the numbers the README quotes.
+    let stem = if args.filter.is_empty() && params_full {
+        "report"
+    } else {
+        "report-partial"
+    };
+    match report::output_dir().and_then(|dir| report::write_all(&run, &dir, stem).map(|_| dir)) {
+        Ok(dir) => eprintln!("weft-bench: wrote {}/{stem}.{{md,json,svg}}", dir.display()),
         Err(e) => {
             eprintln!("weft-bench: could not write the report: {e}");
             return ExitCode::FAILURE;

@@ -574,10 +574,11 @@ pub fn json(run: &BenchRun) -> String {
     j
 }
 
-/// Writes `report.md`, `report.json` and `report.svg` into `dir`.
-pub fn write_all(run: &BenchRun, dir: &Path) -> std::io::Result<()> {
-    std::fs::write(dir.join("report.md"), markdown(run))?;
-    std::fs::write(dir.join("report.json"), json(run) + "\n")?;
-    crate::svg::write_chart(run, &dir.join("report.svg")).map_err(std::io::Error::other)?;
+/// Writes `STEM.md`, `STEM.json` and `STEM.svg` into `dir`.
+pub fn write_all(run: &BenchRun, dir: &Path, stem: &str) -> std::io::Result<()> {
+    std::fs::write(dir.join(format!("{stem}.md")), markdown(run))?;
+    std::fs::write(dir.join(format!("{stem}.json")), json(run) + "\n")?;
+    crate::svg::write_chart(run, &dir.join(format!("{stem}.svg")))
+        .map_err(std::io::Error::other)?;
     Ok(())
 }
