@@ -197,6 +197,7 @@ impl Handle {
     }
 
     /// The I/O and time driver handles (crate-internal).
+    #[allow(dead_code)] // used by the reactor and the time driver
     pub(crate) fn driver(&self) -> &super::driver::Handle {
         self.inner.driver()
     }

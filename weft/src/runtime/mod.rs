@@ -30,6 +30,9 @@ pub(crate) mod scheduler;
 #[allow(unsafe_code)]
 pub(crate) mod task;
 
+#[cfg(all(test, loom))]
+mod loom_tests;
+
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 
@@ -69,7 +72,7 @@ pub enum RuntimeFlavor {
     MultiThread,
 }
 
-enum Scheduler {
+pub(crate) enum Scheduler {
     CurrentThread(CurrentThread),
     MultiThread(MultiThread),
 }

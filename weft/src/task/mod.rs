@@ -16,12 +16,17 @@
 
 mod blocking;
 mod budget;
+mod join_set;
+#[allow(unsafe_code)]
+mod local;
 mod spawn;
 mod yield_now;
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::{block_in_place, spawn_blocking};
 pub use budget::{consume_budget, unconstrained, Unconstrained};
+pub use join_set::JoinSet;
+pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;
 pub use yield_now::yield_now;
 

@@ -329,10 +329,6 @@ impl Handle {
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.owned.len()
     }
-
-    pub(crate) fn is_shutdown(&self) -> bool {
-        self.owned.is_closed()
-    }
 }
 
 impl Schedule for Arc<Handle> {

@@ -121,8 +121,8 @@ impl<T: Future, S> Cell<T, S> {
     /// # Safety
     /// As `join_waker_will_wake`.
     pub(super) unsafe fn wake_join(&self) {
-        // SAFETY: the caller may read the slot.
         self.join_waker.with(|ptr| {
+            // SAFETY: the caller may read the slot.
             if let Some(w) = unsafe { &*ptr } {
                 w.wake_by_ref();
             }

@@ -53,10 +53,6 @@ impl JoinError {
         JoinError { repr, id }
     }
 
-    pub(crate) fn cancelled(id: Id) -> JoinError {
-        JoinError::from_repr(Repr::Cancelled, id)
-    }
-
     /// Whether the task was cancelled (aborted, or dropped at runtime shutdown).
     ///
     /// ```

@@ -216,8 +216,8 @@ fn can_read_output<T: Future, S>(cell: &Cell<T, S>, waker: &Waker) -> bool {
         Err(s) => {
             debug_assert!(s.is_complete());
             // Completed before we published the waker: the slot is still ours; empty it.
-            // SAFETY: JOIN_WAKER is clear and we are the handle.
             if !s.is_join_waker_set() {
+                // SAFETY: JOIN_WAKER is clear and we are the handle.
                 unsafe { cell.set_join_waker(None) };
             }
             true

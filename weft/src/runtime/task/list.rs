@@ -70,6 +70,7 @@ impl<S: Schedule> OwnedTasks<S> {
     }
 
     /// As `bind`, for a `!Send` future.
+    #[allow(dead_code)] // for LocalSet
     ///
     /// # Safety
     /// The scheduler `S` only polls, drops and schedules the task on the thread that owns it.
@@ -137,10 +138,6 @@ impl<S: Schedule> OwnedTasks<S> {
                 }
             }
         }
-    }
-
-    pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -113,22 +113,6 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn id(&self) -> Id {
         self.0.id()
     }
-
-    pub(crate) fn header_ptr(&self) -> NonNull<Header> {
-        self.0.header_ptr()
-    }
-
-    /// Turns the queued reference back into a plain one (for queues holding raw pointers).
-    pub(crate) fn into_raw(self) -> RawTask {
-        self.0.into_raw()
-    }
-
-    /// # Safety
-    /// `raw` came from [`Notified::into_raw`] of a task with scheduler type `S`.
-    pub(crate) unsafe fn from_raw(raw: RawTask) -> Notified<S> {
-        // SAFETY: forwarded from the caller.
-        Notified(unsafe { Task::from_raw(raw) })
-    }
 }
 
 impl<S: 'static> UnownedTask<S> {
@@ -146,10 +130,6 @@ impl<S: 'static> UnownedTask<S> {
         std::mem::forget(self);
         raw.shutdown();
         raw.drop_reference();
-    }
-
-    pub(crate) fn id(&self) -> Id {
-        self.raw.id()
     }
 }
 
@@ -214,7 +194,7 @@ where
     S: Schedule,
 {
     let (task, notified, join) = new_task(future, scheduler, id);
-    let raw = notified.into_raw();
+    let raw = notified.0.into_raw();
     // The list reference and the `Notified` reference both go to the `UnownedTask`.
     std::mem::forget(task);
     (

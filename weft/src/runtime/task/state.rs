@@ -26,7 +26,7 @@ const REF_ONE: usize = 1 << FLAG_BITS;
 
 /// A new task has three references — the owned-tasks list, the first `Notified`, and the
 /// `JoinHandle` — and is notified (it is about to be scheduled for its first poll).
-const INITIAL: usize = REF_ONE * 3 | JOIN_INTEREST | NOTIFIED;
+const INITIAL: usize = (REF_ONE * 3) | JOIN_INTEREST | NOTIFIED;
 
 pub(super) struct State {
     val: AtomicUsize,

@@ -30,6 +30,7 @@ pub(crate) struct Handle {
     idle: Idle,
     owned: OwnedTasks<Arc<Handle>>,
     /// Cores of workers that finished; the last one to arrive finalises shutdown.
+    #[allow(clippy::vec_box)] // cores move in as boxes and stay boxed
     shutdown_cores: Mutex<Vec<Box<Core>>>,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking_spawner: blocking::Spawner,
@@ -397,10 +398,6 @@ impl Handle {
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.owned.len()
-    }
-
-    pub(crate) fn num_workers(&self) -> usize {
-        self.remotes.len()
     }
 
     fn schedule_task(&self, task: Notified<Arc<Handle>>, is_yield: bool) {
