@@ -315,20 +315,21 @@ mod on_weft {
 
     /// weft's version of a workload, if its area is compiled in.
     pub fn find(name: &str) -> Option<RunFn> {
-        #[allow(unused_mut)]
-        let mut tables: Vec<&[(&str, RunFn)]> = Vec::new();
-        #[cfg(feature = "weft-rt")]
-        tables.push(rt_core::TABLE);
-        #[cfg(feature = "weft-sync")]
-        tables.push(sync::TABLE);
-        #[cfg(feature = "weft-time")]
-        tables.push(time::TABLE);
-        #[cfg(feature = "weft-net")]
-        tables.push(net::TABLE);
-        #[cfg(feature = "weft-fs")]
-        tables.push(fs::TABLE);
+        let tables: &[&[(&str, RunFn)]] = &[
+            #[cfg(feature = "weft-rt")]
+            rt_core::TABLE,
+            #[cfg(feature = "weft-sync")]
+            sync::TABLE,
+            #[cfg(feature = "weft-time")]
+            time::TABLE,
+            #[cfg(feature = "weft-net")]
+            net::TABLE,
+            #[cfg(feature = "weft-fs")]
+            fs::TABLE,
+        ];
         tables
-            .into_iter()
+            .iter()
+            .copied()
             .flatten()
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
