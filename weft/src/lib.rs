@@ -18,7 +18,8 @@
 #[allow(unsafe_code)]
 mod loom;
 #[macro_use]
-mod macros;
+#[doc(hidden)]
+pub mod macros;
 mod util;
 
 pub mod fs;

@@ -5,8 +5,8 @@
 //! nothing to run; anyone who hands it work calls [`Handle::unpark`]. The schedulers know only
 //! this interface, so the reactor and the timer wheel plug in here without touching them.
 //!
-//! Today only the bottom layer exists (a condition variable); the reactor (issue 3) adds
-//! `IoStack::Enabled(crate::io::reactor::Driver)` and the time driver (issue 4) wraps the stack.
+//! `IoStack::Enabled` is the mio reactor (`crate::io::reactor`); the time driver (issue 4)
+//! wraps the stack.
 
 use crate::runtime::park::{ParkThread, UnparkThread};
 use std::io;
@@ -30,31 +30,39 @@ pub(crate) struct Driver {
 /// The side every thread can use: unpark, and (later) the I/O and time handles.
 #[derive(Debug)]
 pub(crate) struct Handle {
-    unpark: UnparkThread,
+    io: IoHandle,
 }
 
 #[derive(Debug)]
 enum IoStack {
+    Enabled(crate::io::reactor::Driver),
     Disabled(ParkThread),
+}
+
+#[derive(Debug)]
+enum IoHandle {
+    Enabled(crate::io::reactor::Handle),
+    Disabled(UnparkThread),
 }
 
 impl Driver {
     pub(crate) fn new(cfg: Cfg) -> io::Result<(Driver, Handle)> {
-        let _ = cfg;
-        let park = ParkThread::new();
-        let unpark = park.unpark();
-        Ok((
-            Driver {
-                inner: IoStack::Disabled(park),
-            },
-            Handle { unpark },
-        ))
+        let (inner, io) = if cfg.enable_io {
+            let (driver, handle) = crate::io::reactor::Driver::new(cfg.nevents)?;
+            (IoStack::Enabled(driver), IoHandle::Enabled(handle))
+        } else {
+            let park = ParkThread::new();
+            let unpark = park.unpark();
+            (IoStack::Disabled(park), IoHandle::Disabled(unpark))
+        };
+        Ok((Driver { inner }, Handle { io }))
     }
 
     /// Blocks until unparked (or an I/O event / timer fires, once those layers exist).
     pub(crate) fn park(&mut self, handle: &Handle) {
         let _ = handle;
         match &mut self.inner {
+            IoStack::Enabled(d) => d.turn(None),
             IoStack::Disabled(p) => p.park(),
         }
     }
@@ -63,6 +71,7 @@ impl Driver {
     pub(crate) fn park_timeout(&mut self, handle: &Handle, dur: Duration) {
         let _ = handle;
         match &mut self.inner {
+            IoStack::Enabled(d) => d.turn(Some(dur)),
             IoStack::Disabled(p) => p.park_timeout(dur),
         }
     }
@@ -71,12 +80,26 @@ impl Driver {
     /// observe the shutdown.
     pub(crate) fn shutdown(&mut self, handle: &Handle) {
         let _ = handle;
+        if let IoStack::Enabled(d) = &mut self.inner {
+            d.shutdown();
+        }
     }
 }
 
 impl Handle {
     /// Interrupts a `park` in progress, or makes the next one return at once.
     pub(crate) fn unpark(&self) {
-        self.unpark.unpark();
+        match &self.io {
+            IoHandle::Enabled(h) => h.unpark(),
+            IoHandle::Disabled(u) => u.unpark(),
+        }
+    }
+
+    /// The reactor, if the runtime was built with I/O enabled.
+    pub(crate) fn io(&self) -> Option<&crate::io::reactor::Handle> {
+        match &self.io {
+            IoHandle::Enabled(h) => Some(h),
+            IoHandle::Disabled(_) => None,
+        }
     }
 }

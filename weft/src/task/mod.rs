@@ -20,6 +20,7 @@ mod join_set;
 #[allow(unsafe_code)]
 mod local;
 mod spawn;
+mod task_local;
 mod yield_now;
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
@@ -28,6 +29,7 @@ pub use budget::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;
+pub use task_local::{AccessError, LocalKey, TaskLocalFuture};
 pub use yield_now::yield_now;
 
 /// The id of the task being polled.
@@ -54,4 +56,9 @@ pub fn id() -> Id {
 /// ```
 pub fn try_id() -> Option<Id> {
     crate::runtime::context::current_task_id()
+}
+
+/// Task-related futures.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
 }

@@ -205,3 +205,19 @@ where
         join,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// Prints the cell size of an empty task (the number DESIGN.md tracks; goal ≤ 64 bytes).
+    #[test]
+    fn empty_task_cell_size() {
+        use crate::runtime::scheduler::multi_thread::Handle;
+        let fut = async {};
+        fn size_of_cell<T: std::future::Future, S>(_: &T) -> usize {
+            std::mem::size_of::<super::cell::Cell<T, S>>()
+        }
+        let size = size_of_cell::<_, crate::loom::sync::Arc<Handle>>(&fut);
+        println!("empty task cell: {size} bytes");
+        assert!(size >= std::mem::size_of::<super::Header>());
+    }
+}
