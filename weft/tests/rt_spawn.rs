@@ -203,3 +203,53 @@ fn block_on_inside_runtime_panics() {
         );
     }
 }
+
+/// Futures whose destructors wake (and spawn) other tasks while the runtime shuts down: every
+/// future is still dropped exactly once, and nothing hangs.
+#[test]
+fn runtime_drop_with_tasks_waking_each_other() {
+    struct WakeOnDrop {
+        waker: Arc<std::sync::Mutex<Option<std::task::Waker>>>,
+        drops: Arc<AtomicUsize>,
+    }
+    impl Drop for WakeOnDrop {
+        fn drop(&mut self) {
+            self.drops.fetch_add(1, Ordering::SeqCst);
+            if let Some(w) = self.waker.lock().unwrap().take() {
+                w.wake();
+            }
+            // Spawning during shutdown must not panic; the task is cancelled at once.
+            if let Ok(handle) = weft::runtime::Handle::try_current() {
+                drop(handle.spawn(async {}));
+            }
+        }
+    }
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let drops = Arc::new(AtomicUsize::new(0));
+        let slot = Arc::new(std::sync::Mutex::new(None::<std::task::Waker>));
+        for i in 0..50 {
+            let guard = WakeOnDrop {
+                waker: slot.clone(),
+                drops: drops.clone(),
+            };
+            let slot = slot.clone();
+            rt.spawn(async move {
+                let _guard = guard;
+                std::future::poll_fn(|cx| {
+                    if i % 2 == 0 {
+                        *slot.lock().unwrap() = Some(cx.waker().clone());
+                    }
+                    std::task::Poll::<()>::Pending
+                })
+                .await
+            });
+        }
+        rt.block_on(async {
+            for _ in 0..10 {
+                weft::task::yield_now().await;
+            }
+        });
+        drop(rt);
+        assert_eq!(drops.load(Ordering::SeqCst), 50);
+    }
+}

@@ -96,7 +96,7 @@ where
 {
     let shared = CURRENT.with(|c| c.borrow().clone());
     match shared {
-        Some(shared) => shared.spawn(future),
+        Some(shared) => Shared::spawn(&shared, future),
         None => panic!(
             "`spawn_local` called outside a `weft::task::LocalSet`: drive one with \
              `LocalSet::run_until` / `LocalSet::block_on`, or enter it with `LocalSet::enter`"
@@ -105,17 +105,18 @@ where
 }
 
 impl Shared {
-    fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    fn spawn<F>(me: &Arc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
     {
+        let this = &**me;
         // SAFETY: the set only polls, drops and completes its tasks on its owner thread: the
         // queue is drained in `tick` (owner only), and `Drop for LocalSet` (owner only,
         // since the set is `!Send`) cancels the rest.
-        let (join, notified) = unsafe { self.owned.bind_local(future, self.clone(), Id::next()) };
+        let (join, notified) = unsafe { this.owned.bind_local(future, me.clone(), Id::next()) };
         if let Some(n) = notified {
-            self.schedule(n);
+            me.schedule(n);
         }
         join
     }
@@ -193,7 +194,7 @@ impl LocalSet {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.shared.spawn(future)
+        Shared::spawn(&self.shared, future)
     }
 
     /// Runs `future` on `rt`, driving this set's tasks meanwhile.

@@ -25,7 +25,10 @@ pub(crate) struct Header {
 /// Where the future lives while it runs, and its output afterwards.
 pub(super) enum Stage<T: Future> {
     Running(T),
-    Finished(Result<T::Output, Repr>),
+    /// Split from `Failed` (rather than one `Result`) so the failure's word can share the
+    /// output's space: an empty task's stage is two words.
+    Finished(T::Output),
+    Failed(Repr),
     Consumed,
 }
 
@@ -95,7 +98,8 @@ impl<T: Future, S> Cell<T, S> {
         // SAFETY: the caller has exclusive access to the stage.
         self.stage.with_mut(
             |ptr| match std::mem::replace(unsafe { &mut *ptr }, Stage::Consumed) {
-                Stage::Finished(out) => out,
+                Stage::Finished(out) => Ok(out),
+                Stage::Failed(repr) => Err(repr),
                 _ => panic!("JoinHandle polled after completion"),
             },
         )

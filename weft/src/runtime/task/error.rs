@@ -28,7 +28,8 @@ pub(crate) enum Repr {
 
 /// A panic payload that may be shared across threads because nothing reads it through `&self`
 /// except its type id and, for the two `Sync` message types (`&str`, `String`), the message.
-pub(crate) struct SyncPayload(Box<dyn Any + Send + 'static>);
+/// Boxed twice so the failure fits in one word of the task cell.
+pub(crate) struct SyncPayload(Box<Box<dyn Any + Send + 'static>>);
 
 // SAFETY: through `&SyncPayload` only `type_id` (which reads no data) and `downcast_ref` to
 // `&'static str` / `String` (both `Sync`) are ever called; the payload itself is handed out only
@@ -37,11 +38,11 @@ unsafe impl Sync for SyncPayload {}
 
 impl SyncPayload {
     pub(crate) fn new(payload: Box<dyn Any + Send + 'static>) -> SyncPayload {
-        SyncPayload(payload)
+        SyncPayload(Box::new(payload))
     }
 
     fn message(&self) -> Option<&str> {
-        let p = &self.0;
+        let p = &*self.0;
         p.downcast_ref::<&'static str>()
             .copied()
             .or_else(|| p.downcast_ref::<String>().map(|s| s.as_str()))
@@ -107,7 +108,7 @@ impl JoinError {
     /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
-            Repr::Panic(p) => Ok(p.0),
+            Repr::Panic(p) => Ok(*p.0),
             Repr::Cancelled => Err(self),
         }
     }

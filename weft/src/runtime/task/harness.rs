@@ -99,7 +99,12 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
 unsafe fn store_output<T: Future, S>(cell: &Cell<T, S>, output: Result<T::Output, Repr>) {
     // Dropping `Consumed` cannot panic; the output is moved in.
     // SAFETY: we hold RUNNING.
-    unsafe { cell.set_stage(Stage::Finished(output)) };
+    unsafe {
+        cell.set_stage(match output {
+            Ok(out) => Stage::Finished(out),
+            Err(repr) => Stage::Failed(repr),
+        })
+    };
 }
 
 /// Drops the future and stores `Cancelled` (or the destructor's panic).

@@ -70,7 +70,8 @@ impl Parker {
     /// Blocks until unparked (or an I/O event or timer, when holding the driver).
     pub(super) fn park(&mut self, handle: &driver::Handle) {
         for _ in 0..SPINS {
-            if self.inner.consume_notification() {
+            // Read before the CAS so spinning does not bounce the cache line.
+            if self.inner.state.load(SeqCst) == NOTIFIED && self.inner.consume_notification() {
                 return;
             }
             crate::loom::hint::spin_loop();

@@ -77,6 +77,13 @@ impl<S: 'static> Local<S> {
         LOCAL_QUEUE_CAPACITY
     }
 
+    /// Tasks in the queue (exact for the owner, apart from in-progress steals).
+    pub(crate) fn len(&self) -> usize {
+        let (_, head) = unpack(self.inner.head.load(Acquire));
+        // Only the owner writes `tail`.
+        self.inner.tail.load(Relaxed).wrapping_sub(head) as usize
+    }
+
     pub(crate) fn has_tasks(&self) -> bool {
         let (_, head) = unpack(self.inner.head.load(Acquire));
         head != self.inner.tail.load(Relaxed)

@@ -250,8 +250,10 @@ impl Context {
         core.park = Some(park);
         // The park may have consumed the shutdown notification.
         core.is_shutdown = handle.inject.is_closed();
-        // The driver may have queued several tasks here; let a sleeper help.
-        if core.run_queue.has_tasks() || core.lifo_slot.is_some() {
+        // The driver may have queued several tasks here; if there is more than we will run
+        // next, let a sleeper help (waking one for a single task only costs a cross-core
+        // wake-up).
+        if core.should_notify_others() {
             handle.notify_parked_local();
         }
         core
@@ -299,6 +301,11 @@ impl Core {
         });
         self.run_queue.push_back(rest.into_iter());
         first
+    }
+
+    fn should_notify_others(&self) -> bool {
+        // A searching worker will wake another when it finds work anyway.
+        !self.is_searching && usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
     }
 
     fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
