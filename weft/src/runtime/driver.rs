@@ -5,8 +5,9 @@
 //! nothing to run; anyone who hands it work calls [`Handle::unpark`]. The schedulers know only
 //! this interface, so the reactor and the timer wheel plug in here without touching them.
 //!
-//! `IoStack::Enabled` is the mio reactor (`crate::io::reactor`); the time driver (issue 4)
-//! wraps the stack.
+//! `IoStack::Enabled` is the mio reactor (`crate::io::reactor`). With `enable_time` the time
+//! driver (`crate::time::driver`) wraps the stack: it computes the park timeout from the next
+//! timer, parks the stack with it, then fires the expired timers.
 
 use crate::runtime::park::{ParkThread, UnparkThread};
 use std::io;
@@ -25,12 +26,15 @@ pub(crate) struct Cfg {
 #[derive(Debug)]
 pub(crate) struct Driver {
     inner: IoStack,
+    time: Option<crate::time::driver::Driver>,
 }
 
 /// The side every thread can use: unpark, and (later) the I/O and time handles.
 #[derive(Debug)]
 pub(crate) struct Handle {
     io: IoHandle,
+    /// The timer wheels and the clock; `None` without `enable_time`.
+    pub(crate) time: Option<crate::time::driver::Handle>,
 }
 
 #[derive(Debug)]
@@ -39,7 +43,7 @@ enum IoStack {
     Disabled(ParkThread),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum IoHandle {
     Enabled(crate::io::reactor::Handle),
     Disabled(UnparkThread),
@@ -55,31 +59,54 @@ impl Driver {
             let unpark = park.unpark();
             (IoStack::Disabled(park), IoHandle::Disabled(unpark))
         };
-        Ok((Driver { inner }, Handle { io }))
+        let (time, time_handle) = if cfg.enable_time {
+            // The time layer wakes the stack below when a timer is armed earlier than the
+            // deadline the driver is parked for.
+            let io_unpark = io.clone();
+            let (driver, handle) = crate::time::driver::Driver::new(
+                cfg.start_paused,
+                crate::time::driver::default_shards(),
+                Box::new(move || io_unpark.unpark()),
+            );
+            (Some(driver), Some(handle))
+        } else {
+            (None, None)
+        };
+        Ok((
+            Driver { inner, time },
+            Handle {
+                io,
+                time: time_handle,
+            },
+        ))
     }
 
     /// Blocks until unparked (or an I/O event / timer fires, once those layers exist).
     pub(crate) fn park(&mut self, handle: &Handle) {
-        let _ = handle;
-        match &mut self.inner {
-            IoStack::Enabled(d) => d.turn(None),
-            IoStack::Disabled(p) => p.park(),
-        }
+        self.park_internal(handle, None);
     }
 
     /// As `park`, but for at most `dur`; `Duration::ZERO` only polls for ready events.
     pub(crate) fn park_timeout(&mut self, handle: &Handle, dur: Duration) {
-        let _ = handle;
-        match &mut self.inner {
-            IoStack::Enabled(d) => d.turn(Some(dur)),
-            IoStack::Disabled(p) => p.park_timeout(dur),
+        self.park_internal(handle, Some(dur));
+    }
+
+    fn park_internal(&mut self, handle: &Handle, limit: Option<Duration>) {
+        let io = &mut self.inner;
+        match (&mut self.time, &handle.time) {
+            (Some(time), Some(time_handle)) => {
+                time.park(time_handle, limit, |timeout| io.park(timeout))
+            }
+            _ => io.park(limit),
         }
     }
 
     /// Called once at runtime shutdown: wakes every task waiting on I/O or a timer so it can
     /// observe the shutdown.
     pub(crate) fn shutdown(&mut self, handle: &Handle) {
-        let _ = handle;
+        if let (Some(time), Some(time_handle)) = (&mut self.time, &handle.time) {
+            time.shutdown(time_handle);
+        }
         if let IoStack::Enabled(d) = &mut self.inner {
             d.shutdown();
         }
@@ -89,10 +116,11 @@ impl Driver {
 impl Handle {
     /// Interrupts a `park` in progress, or makes the next one return at once.
     pub(crate) fn unpark(&self) {
-        match &self.io {
-            IoHandle::Enabled(h) => h.unpark(),
-            IoHandle::Disabled(u) => u.unpark(),
+        if let Some(time) = &self.time {
+            // Tells auto-advance (paused time) that the runtime was given work.
+            time.note_unpark();
         }
+        self.io.unpark();
     }
 
     /// The reactor, if the runtime was built with I/O enabled.
@@ -100,6 +128,25 @@ impl Handle {
         match &self.io {
             IoHandle::Enabled(h) => Some(h),
             IoHandle::Disabled(_) => None,
+        }
+    }
+}
+
+impl IoStack {
+    fn park(&mut self, timeout: Option<Duration>) {
+        match (self, timeout) {
+            (IoStack::Enabled(d), timeout) => d.turn(timeout),
+            (IoStack::Disabled(p), None) => p.park(),
+            (IoStack::Disabled(p), Some(dur)) => p.park_timeout(dur),
+        }
+    }
+}
+
+impl IoHandle {
+    fn unpark(&self) {
+        match self {
+            IoHandle::Enabled(h) => h.unpark(),
+            IoHandle::Disabled(u) => u.unpark(),
         }
     }
 }
