@@ -401,12 +401,12 @@ pub fn workloads() -> Vec<Workload> {
         workload!(
             Sync,
             sync::mutex_contended,
-            "6 tasks × 5,000 lock/increment/unlock, the holder yields once so the others queue"
+            "6 tasks × 5,000 lock/increment/unlock, the holder yields once so the others queue (tokio and weft hand the lock over in FIFO order; smol's async-lock lets the releasing task take it again, fair only after 0.5 ms of starvation)"
         ),
         workload!(
             Sync,
             sync::semaphore_contended,
-            "6 tasks × 5,000 acquisitions of a 2-permit Semaphore, held across one yield"
+            "6 tasks × 5,000 acquisitions of a 2-permit Semaphore, held across one yield (FIFO on tokio and weft; async-lock's is not FIFO, so a releasing task can take a permit again without a hand-off)"
         ),
         workload!(
             Time,
