@@ -23,6 +23,8 @@ pub mod macros;
 mod util;
 
 pub mod fs;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 pub mod net;
 pub mod process;
