@@ -186,3 +186,52 @@ fn executor_with_handle_spawns_from_a_plain_thread() {
         .unwrap();
     assert_eq!(rx.recv().unwrap(), 42);
 }
+
+fn paused_current_thread() -> weft::runtime::Runtime {
+    weft::runtime::Builder::new_current_thread()
+        .enable_all()
+        .start_paused(true)
+        .build()
+        .unwrap()
+}
+
+/// A sleep from some other timer: never completes by itself.
+struct ForeignSleep;
+
+impl std::future::Future for ForeignSleep {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        std::task::Poll::Pending
+    }
+}
+
+impl hyper::rt::Sleep for ForeignSleep {}
+
+#[test]
+fn timer_sleeps_follow_weft_paused_clock_and_reset_moves_them() {
+    use hyper::rt::Timer;
+    paused_current_thread().block_on(async {
+        let timer = WeftTimer::new();
+        let start = timer.now();
+        timer.sleep(Duration::from_secs(60)).await;
+        assert_eq!(timer.now() - start, Duration::from_secs(60));
+        timer.sleep_until(start + Duration::from_secs(90)).await;
+        assert_eq!(timer.now() - start, Duration::from_secs(90));
+
+        // reset moves one of ours in place, later or earlier.
+        let mut sleep = timer.sleep(Duration::from_secs(10));
+        timer.reset(&mut sleep, start + Duration::from_secs(200));
+        sleep.as_mut().await;
+        assert_eq!(timer.now() - start, Duration::from_secs(200));
+        let mut sleep = timer.sleep(Duration::from_secs(1000));
+        timer.reset(&mut sleep, start + Duration::from_secs(205));
+        sleep.as_mut().await;
+        assert_eq!(timer.now() - start, Duration::from_secs(205));
+
+        // A sleep from another timer is replaced by one of ours.
+        let mut sleep: std::pin::Pin<Box<dyn hyper::rt::Sleep>> = Box::pin(ForeignSleep);
+        timer.reset(&mut sleep, start + Duration::from_secs(300));
+        sleep.as_mut().await;
+        assert_eq!(timer.now() - start, Duration::from_secs(300));
+    });
+}
