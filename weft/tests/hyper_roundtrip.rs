@@ -154,6 +154,59 @@ rt_test! {
         assert!(server.await.unwrap().is_err(), "the server reports the timeout");
     }
 
+    async fn http1_upgrade_hands_the_connection_to_weft_io() {
+        // The server answers 101 and speaks a raw echo protocol on the upgraded connection,
+        // through WeftIo<Upgraded> and weft's AsyncReadExt/AsyncWriteExt; so does the client.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = weft::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            let svc = hyper::service::service_fn(|mut req: Request<Incoming>| async move {
+                weft::spawn(async move {
+                    let upgraded = hyper::upgrade::on(&mut req).await.unwrap();
+                    let mut io = WeftIo::new(upgraded);
+                    let mut buf = [0u8; 5];
+                    io.read_exact(&mut buf).await.unwrap();
+                    buf.reverse();
+                    io.write_all(&buf).await.unwrap();
+                    io.shutdown().await.unwrap();
+                });
+                Ok::<_, Infallible>(
+                    Response::builder()
+                        .status(101)
+                        .header("connection", "upgrade")
+                        .header("upgrade", "reverse")
+                        .body(Full::new(Bytes::new()))
+                        .unwrap(),
+                )
+            });
+            hyper::server::conn::http1::Builder::new()
+                .serve_connection(WeftIo::new(stream), svc)
+                .with_upgrades()
+                .await
+                .unwrap();
+        });
+        let stream = TcpStream::connect(addr).await.unwrap();
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(WeftIo::new(stream))
+            .await
+            .unwrap();
+        let conn = weft::spawn(conn.with_upgrades());
+        let req = Request::get("/")
+            .header("connection", "upgrade")
+            .header("upgrade", "reverse")
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let res = sender.send_request(req).await.unwrap();
+        assert_eq!(res.status(), 101);
+        let mut io = WeftIo::new(hyper::upgrade::on(res).await.unwrap());
+        io.write_all(b"hello").await.unwrap();
+        let mut got = Vec::new();
+        io.read_to_end(&mut got).await.unwrap();
+        assert_eq!(got, b"olleh");
+        conn.await.unwrap().unwrap();
+        server.await.unwrap();
+    }
+
     async fn weft_io_wraps_hyper_io_back_into_weft_io() {
         // WeftIo<WeftIo<TcpStream>>: weft -> hyper -> weft, bytes intact both ways.
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
