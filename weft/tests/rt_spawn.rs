@@ -253,3 +253,73 @@ fn runtime_drop_with_tasks_waking_each_other() {
         assert_eq!(drops.load(Ordering::SeqCst), 50);
     }
 }
+
+/// A task woken from several threads many times while it is being polled: it is never polled
+/// concurrently, and it finishes once its condition holds (no lost wake-up).
+#[test]
+fn many_wakes_while_running_no_double_poll() {
+    use std::sync::atomic::AtomicBool;
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let in_poll = Arc::new(AtomicBool::new(false));
+        let wakes_done = Arc::new(AtomicUsize::new(0));
+        let polls = Arc::new(AtomicUsize::new(0));
+        let (ip, wd, pc) = (in_poll.clone(), wakes_done.clone(), polls.clone());
+        let mut started = false;
+        let h = rt.spawn(std::future::poll_fn(move |cx| {
+            assert!(!ip.swap(true, Ordering::SeqCst), "task polled concurrently");
+            pc.fetch_add(1, Ordering::SeqCst);
+            if !started {
+                started = true;
+                for _ in 0..4 {
+                    let w = cx.waker().clone();
+                    let wd = wd.clone();
+                    std::thread::spawn(move || {
+                        for _ in 0..1000 {
+                            w.wake_by_ref();
+                        }
+                        wd.fetch_add(1, Ordering::SeqCst);
+                        w.wake();
+                    });
+                }
+            }
+            let done = wd.load(Ordering::SeqCst) == 4;
+            ip.store(false, Ordering::SeqCst);
+            if done {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        }));
+        rt.block_on(h).unwrap();
+        assert!(polls.load(Ordering::SeqCst) >= 2);
+    }
+}
+
+/// Wakers that outlive their runtime: waking and dropping them later is harmless (run under
+/// AddressSanitizer in CI, which would catch a use after free).
+#[test]
+fn wake_after_runtime_is_gone() {
+    for rt in [support::current_thread(), support::multi_thread()] {
+        let slot = Arc::new(std::sync::Mutex::new(Vec::<std::task::Waker>::new()));
+        for _ in 0..10 {
+            let slot = slot.clone();
+            rt.spawn(std::future::poll_fn(move |cx| {
+                slot.lock().unwrap().push(cx.waker().clone());
+                std::task::Poll::<()>::Pending
+            }));
+        }
+        rt.block_on(async {
+            while slot.lock().unwrap().len() < 10 {
+                weft::task::yield_now().await;
+            }
+        });
+        drop(rt);
+        let wakers = std::mem::take(&mut *slot.lock().unwrap());
+        for (i, w) in wakers.into_iter().enumerate() {
+            if i % 2 == 0 {
+                w.wake_by_ref();
+            }
+            w.wake();
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Borrowed halves of a [`TcpStream`](super::TcpStream), from [`TcpStream::split`].
+//! Borrowed halves of a [`TcpStream`], from [`TcpStream::split`].
 //!
 //! [`TcpStream::split`]: super::TcpStream::split
 

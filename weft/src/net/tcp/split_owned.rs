@@ -1,4 +1,4 @@
-//! Owned halves of a [`TcpStream`](super::TcpStream), from [`TcpStream::into_split`].
+//! Owned halves of a [`TcpStream`], from [`TcpStream::into_split`].
 //!
 //! [`TcpStream::into_split`]: super::TcpStream::into_split
 

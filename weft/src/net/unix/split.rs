@@ -1,4 +1,4 @@
-//! Borrowed halves of a [`UnixStream`](super::UnixStream), from [`UnixStream::split`].
+//! Borrowed halves of a [`UnixStream`], from [`UnixStream::split`].
 //!
 //! [`UnixStream::split`]: super::UnixStream::split
 

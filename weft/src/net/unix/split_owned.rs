@@ -1,4 +1,4 @@
-//! Owned halves of a [`UnixStream`](super::UnixStream), from [`UnixStream::into_split`].
+//! Owned halves of a [`UnixStream`], from [`UnixStream::into_split`].
 //!
 //! [`UnixStream::into_split`]: super::UnixStream::into_split
 
