@@ -39,6 +39,14 @@ struct Waitlist {
 }
 
 /// Why a `try_acquire` on a [`Semaphore`](crate::sync::Semaphore) failed.
+///
+/// ```
+/// use weft::sync::{Semaphore, TryAcquireError};
+/// let sem = Semaphore::new(0);
+/// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::NoPermits);
+/// sem.close();
+/// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::Closed);
+/// ```
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum TryAcquireError {
     /// The semaphore was closed and issues no more permits.
@@ -48,6 +56,15 @@ pub enum TryAcquireError {
 }
 
 /// An acquire failed because the [`Semaphore`](crate::sync::Semaphore) was closed.
+///
+/// ```
+/// # futures::executor::block_on(async {
+/// let sem = weft::sync::Semaphore::new(0);
+/// sem.close();
+/// let err: weft::sync::AcquireError = sem.acquire().await.unwrap_err();
+/// # let _ = err;
+/// # });
+/// ```
 #[derive(Debug, PartialEq, Eq, Clone)]
 pub struct AcquireError(());
 

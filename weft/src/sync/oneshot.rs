@@ -29,10 +29,26 @@ pub mod error {
     use std::fmt;
 
     /// The sender was dropped without sending: returned by awaiting a [`Receiver`](super::Receiver).
+    ///
+    /// ```
+    /// # futures::executor::block_on(async {
+    /// let (tx, rx) = weft::sync::oneshot::channel::<u8>();
+    /// drop(tx);
+    /// assert!(rx.await.is_err());
+    /// # });
+    /// ```
     #[derive(Debug, Eq, PartialEq, Clone)]
     pub struct RecvError(pub(super) ());
 
     /// Why [`try_recv`](super::Receiver::try_recv) returned no value.
+    ///
+    /// ```
+    /// use weft::sync::oneshot::{self, error::TryRecvError};
+    /// let (tx, mut rx) = oneshot::channel::<u8>();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     #[derive(Debug, Eq, PartialEq, Clone)]
     pub enum TryRecvError {
         /// The sender has not sent a value yet.

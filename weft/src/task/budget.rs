@@ -29,6 +29,13 @@ pub async fn consume_budget() {
 
 pin_project! {
     /// Future returned by [`unconstrained`].
+    ///
+    /// ```
+    /// # weft::runtime::Runtime::new().unwrap().block_on(async {
+    /// let fut: weft::task::Unconstrained<_> = weft::task::unconstrained(async { 1 });
+    /// assert_eq!(fut.await, 1);
+    /// # });
+    /// ```
     #[derive(Debug)]
     #[must_use = "futures do nothing unless you `.await` or poll them"]
     pub struct Unconstrained<F> {

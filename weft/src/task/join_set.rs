@@ -329,6 +329,10 @@ impl<T> JoinSet<T> {
     /// # Panics
     /// If a task panicked (the panic is resumed) or was cancelled.
     ///
+    /// # Cancel safety
+    /// Not cancel safe: it owns the set, so dropping it part-way aborts the remaining tasks
+    /// and loses the outputs collected so far.
+    ///
     /// ```
     /// # weft::runtime::Runtime::new().unwrap().block_on(async {
     /// let mut set = weft::task::JoinSet::new();

@@ -31,31 +31,58 @@ enum Kind {
 
 impl Error {
     /// An error representing a shutdown timer.
+    ///
+    /// ```
+    /// let err = weft::time::error::Error::shutdown();
+    /// assert!(err.is_shutdown());
+    /// ```
     pub fn shutdown() -> Error {
         Error(Kind::Shutdown)
     }
 
     /// Returns `true` if the error was caused by the timer being shutdown.
+    ///
+    /// ```
+    /// assert!(weft::time::error::Error::shutdown().is_shutdown());
+    /// ```
     pub fn is_shutdown(&self) -> bool {
         matches!(self.0, Kind::Shutdown)
     }
 
     /// An error representing a timer at capacity.
+    ///
+    /// ```
+    /// let err = weft::time::error::Error::at_capacity();
+    /// assert!(err.is_at_capacity());
+    /// ```
     pub fn at_capacity() -> Error {
         Error(Kind::AtCapacity)
     }
 
     /// Returns `true` if the error was caused by the timer being at capacity.
+    ///
+    /// ```
+    /// assert!(weft::time::error::Error::at_capacity().is_at_capacity());
+    /// ```
     pub fn is_at_capacity(&self) -> bool {
         matches!(self.0, Kind::AtCapacity)
     }
 
     /// An error representing a misconfigured timer.
+    ///
+    /// ```
+    /// let err = weft::time::error::Error::invalid();
+    /// assert!(err.is_invalid());
+    /// ```
     pub fn invalid() -> Error {
         Error(Kind::Invalid)
     }
 
     /// Returns `true` if the error was caused by the timer being misconfigured.
+    ///
+    /// ```
+    /// assert!(weft::time::error::Error::invalid().is_invalid());
+    /// ```
     pub fn is_invalid(&self) -> bool {
         matches!(self.0, Kind::Invalid)
     }
