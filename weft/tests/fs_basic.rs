@@ -80,8 +80,8 @@ rt_test! {
         );
         std::fs::write(sub.join("f"), b"").unwrap();
         assert_eq!(
-            fs::remove_dir(&sub).await.unwrap_err().kind(),
-            ErrorKind::DirectoryNotEmpty
+            fs::remove_dir(&sub).await.unwrap_err().raw_os_error(),
+            Some(libc::ENOTEMPTY)
         );
         std::fs::remove_file(sub.join("f")).unwrap();
         fs::remove_dir(&sub).await.unwrap();
@@ -227,8 +227,8 @@ rt_test! {
             ErrorKind::NotFound
         );
         assert_eq!(
-            fs::read_dir(dir.join("only")).await.unwrap_err().kind(),
-            ErrorKind::NotADirectory
+            fs::read_dir(dir.join("only")).await.unwrap_err().raw_os_error(),
+            Some(libc::ENOTDIR)
         );
     }
 

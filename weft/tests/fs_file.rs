@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::pin::pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
-use weft::fs::{self, File};
+use weft::fs::File;
 use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 /// A directory under the system temp dir, unique per test, removed on drop.
@@ -43,7 +43,7 @@ impl Drop for TempDir {
 fn poll_once_and_drop<F: Future>(fut: F) -> Poll<F::Output> {
     let mut fut = pin!(fut);
     fut.as_mut()
-        .poll(&mut Context::from_waker(std::task::Waker::noop()))
+        .poll(&mut Context::from_waker(&futures::task::noop_waker()))
 }
 
 rt_test! {

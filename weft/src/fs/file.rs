@@ -100,25 +100,33 @@ enum Op {
 /// The buffer an operation owns while it runs. Between operations it holds only bytes read
 /// ahead of the caller (from a read whose future was dropped); after a write it briefly holds
 /// the written bytes so a retried `poll_write` can recognise them.
+///
+/// `storage` only grows (up to [`MAX_BUF`]) and stays initialised, so a read does not zero
+/// its buffer each time; the live bytes are `storage[pos..len]`.
 #[derive(Default)]
 struct Buf {
-    buf: Vec<u8>,
+    storage: Vec<u8>,
     pos: usize,
+    len: usize,
 }
 
 impl Buf {
     fn is_empty(&self) -> bool {
-        self.pos == self.buf.len()
+        self.pos == self.len
     }
 
     fn clear(&mut self) {
-        self.buf.clear();
         self.pos = 0;
+        self.len = 0;
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.storage[self.pos..self.len]
     }
 
     fn copy_to(&mut self, dst: &mut ReadBuf<'_>) {
-        let n = std::cmp::min(self.buf.len() - self.pos, dst.remaining());
-        dst.put_slice(&self.buf[self.pos..self.pos + n]);
+        let n = std::cmp::min(self.len - self.pos, dst.remaining());
+        dst.put_slice(&self.storage[self.pos..self.pos + n]);
         self.pos += n;
         if self.is_empty() {
             self.clear();
@@ -127,21 +135,34 @@ impl Buf {
 
     /// Drops the unread bytes, returning how far the kernel's cursor is ahead of the caller's.
     fn discard_read(&mut self) -> i64 {
-        let ahead = (self.buf.len() - self.pos) as i64;
+        let ahead = (self.len - self.pos) as i64;
         self.clear();
         -ahead
     }
 
+    fn room(&mut self, len: usize) -> &mut [u8] {
+        if self.storage.len() < len {
+            self.storage.resize(len, 0);
+        }
+        &mut self.storage[..len]
+    }
+
+    fn fill_from(&mut self, src: &[u8]) {
+        self.room(src.len()).copy_from_slice(src);
+        self.pos = 0;
+        self.len = src.len();
+    }
+
     fn read_from(&mut self, file: &std::fs::File, len: usize) -> io::Result<usize> {
-        self.buf.resize(len, 0);
+        let dst = self.room(len);
         let res = loop {
-            match (&*file).read(&mut self.buf) {
+            match (&*file).read(dst) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 res => break res,
             }
         };
-        self.buf.truncate(*res.as_ref().unwrap_or(&0));
         self.pos = 0;
+        self.len = *res.as_ref().unwrap_or(&0);
         res
     }
 
@@ -149,9 +170,10 @@ impl Buf {
     /// zero-length write stops it, in which case the bytes written so far are reported and
     /// the error is left for the caller's next write.
     fn write_to(&self, file: &std::fs::File) -> io::Result<usize> {
+        let bytes = self.bytes();
         let mut done = 0;
-        while done < self.buf.len() {
-            match (&*file).write(&self.buf[done..]) {
+        while done < bytes.len() {
+            match (&*file).write(&bytes[done..]) {
                 Ok(0) if done == 0 => return Err(io::ErrorKind::WriteZero.into()),
                 Ok(0) => break,
                 Ok(k) => done += k,
@@ -698,8 +720,7 @@ impl AsyncWrite for File {
                     }
                     let mut buf = inner.take_buf();
                     let back = buf.discard_read();
-                    let n = std::cmp::min(src.len(), MAX_BUF);
-                    buf.buf.extend_from_slice(&src[..n]);
+                    buf.fill_from(&src[..std::cmp::min(src.len(), MAX_BUF)]);
                     let std = Arc::clone(&me.std);
                     inner.state = State::Busy(crate::task::spawn_blocking(move || {
                         let res = if back != 0 {
@@ -722,7 +743,7 @@ impl AsyncWrite for File {
                     match op {
                         // Our write (re-polled with the same bytes) or a retry of a dropped
                         // one with the same bytes: either way these bytes are written.
-                        Op::Write(res) if src.starts_with(&buf.buf) && !buf.buf.is_empty() => {
+                        Op::Write(res) if !buf.is_empty() && src.starts_with(buf.bytes()) => {
                             buf.clear();
                             inner.state = State::Idle(Some(buf));
                             return Poll::Ready(res);
