@@ -336,4 +336,61 @@ rt_test! {
         f.sync_all().await.unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"sync me");
     }
+
+    async fn deferred_absolute_seeks_are_applied() {
+        let dir = TempDir::new();
+        let path = dir.join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut f = File::options().read(true).write(true).open(&path).await.unwrap();
+        // The first seek is a real one (it learns the file is seekable); later absolute ones
+        // are deferred to the next operation.
+        assert_eq!(f.seek(SeekFrom::Start(1)).await.unwrap(), 1);
+        assert_eq!(f.seek(SeekFrom::Start(5)).await.unwrap(), 5);
+        assert_eq!(f.seek(SeekFrom::Current(2)).await.unwrap(), 7);
+        assert_eq!(f.seek(SeekFrom::Current(-1)).await.unwrap(), 6);
+        let mut b = [0u8; 2];
+        f.read_exact(&mut b).await.unwrap();
+        assert_eq!(&b, b"67");
+        // Writes land at a deferred position.
+        f.seek(SeekFrom::Start(2)).await.unwrap();
+        f.write_all(b"W").await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"01W3456789");
+        // Past the end reads nothing; a negative result is an error, not a deferral.
+        f.seek(SeekFrom::Start(100)).await.unwrap();
+        assert_eq!(f.read(&mut b).await.unwrap(), 0);
+        f.seek(SeekFrom::Start(3)).await.unwrap();
+        assert_eq!(
+            f.seek(SeekFrom::Current(-10)).await.unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(f.stream_position().await.unwrap(), 3);
+        // End is relative to the length, never deferred.
+        assert_eq!(f.seek(SeekFrom::End(-1)).await.unwrap(), 9);
+        f.read_exact(&mut b[..1]).await.unwrap();
+        assert_eq!(b[0], b'9');
+    }
+
+    async fn deferred_seek_is_seen_by_clones_and_std() {
+        let dir = TempDir::new();
+        let path = dir.join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut f = File::open(&path).await.unwrap();
+        f.seek(SeekFrom::Start(1)).await.unwrap();
+        f.seek(SeekFrom::Start(4)).await.unwrap();
+        let mut g = f.try_clone().await.unwrap();
+        let mut b = [0u8; 2];
+        g.read_exact(&mut b).await.unwrap();
+        assert_eq!(&b, b"45");
+        f.seek(SeekFrom::Start(8)).await.unwrap();
+        let mut std = f.into_std().await;
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut std, &mut rest).unwrap();
+        assert_eq!(rest, "89");
+        g.seek(SeekFrom::Start(0)).await.unwrap();
+        g.seek(SeekFrom::Start(3)).await.unwrap();
+        let mut std = g.try_into_std().unwrap();
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut std, &mut rest).unwrap();
+        assert_eq!(rest, "3456789");
+    }
 }

@@ -47,6 +47,16 @@ const MAX_BUF: usize = 2 * 1024 * 1024;
 /// - a seek (through [`AsyncSeek::poll_complete`]) waits for the operation first, so the
 ///   position it starts from accounts for it.
 ///
+/// # Seeking
+///
+/// A seek to an absolute position (`SeekFrom::Start`, or `SeekFrom::Current` right after one)
+/// completes at once, without a trip to the blocking pool, once the descriptor is known to
+/// be seekable: the `lseek(2)` runs with the next read or write, just before it. Random reads
+/// (seek + read) thus cost one trip each. Until then the descriptor's own offset, as seen
+/// through [`as_raw_fd`](std::os::unix::io::AsRawFd::as_raw_fd), may lag behind;
+/// [`try_clone`](File::try_clone), [`into_std`](File::into_std) and
+/// [`try_into_std`](File::try_into_std) apply it first.
+///
 /// # Positional I/O (weft extension)
 ///
 /// [`read_at`](File::read_at) and [`write_at`](File::write_at) read and write at an offset
@@ -82,6 +92,13 @@ struct Inner {
     last_err: Option<io::Error>,
     /// The position the last completed seek returned.
     pos: u64,
+    /// An absolute seek not yet applied to the descriptor: the next operation that uses the
+    /// cursor does the `lseek` on the blocking pool just before its read or write, which
+    /// saves a trip to the pool per seek (random reads are seek + read).
+    seek_to: Option<u64>,
+    /// A real `lseek` has succeeded on this descriptor, so deferring one to an absolute
+    /// position cannot turn an error `start_seek` would report (`ESPIPE`) into a late one.
+    seekable: bool,
 }
 
 enum State {
@@ -292,6 +309,8 @@ impl File {
                 state: State::Idle(Some(Buf::default())),
                 last_err: None,
                 pos: 0,
+                seek_to: None,
+                seekable: false,
             }),
         }
     }
@@ -331,8 +350,21 @@ impl File {
     /// # }).unwrap();
     /// ```
     pub async fn try_clone(&self) -> io::Result<File> {
+        // The clone shares the cursor, so it must see this File's position.
+        let mut inner = self.inner.lock().await;
+        poll_fn(|cx| complete_inflight(&mut inner, cx)).await;
+        let seek_to = inner.seek_to.take();
+        let back = match &mut inner.state {
+            State::Idle(Some(buf)) => buf.discard_read(),
+            _ => 0,
+        };
+        drop(inner);
         let std = Arc::clone(&self.std);
-        let dup = asyncify(move || std.try_clone()).await?;
+        let dup = asyncify(move || {
+            apply_seek(&std, seek_to, back)?;
+            std.try_clone()
+        })
+        .await?;
         Ok(File::from_std(dup))
     }
 
@@ -398,9 +430,15 @@ impl File {
         }
     }
 
-    /// Moves the kernel's cursor back over bytes read ahead of the caller and drops them.
+    /// Brings the kernel's cursor to this `File`'s logical position: applies a deferred seek,
+    /// or moves back over bytes read ahead of the caller (and drops them). Only an `lseek`,
+    /// which does no I/O, so it is fine to call off the blocking pool.
     fn rewind_read_ahead(&mut self) -> io::Result<()> {
-        if let State::Idle(Some(buf)) = &mut self.inner.get_mut().state {
+        let inner = self.inner.get_mut();
+        if let Some(to) = inner.seek_to.take() {
+            (&*self.std).seek(SeekFrom::Start(to))?;
+        }
+        if let State::Idle(Some(buf)) = &mut inner.state {
             let back = buf.discard_read();
             if back != 0 {
                 (&*self.std).seek(SeekFrom::Current(back))?;
@@ -434,11 +472,10 @@ impl File {
             State::Idle(Some(buf)) => buf.discard_read(),
             _ => 0,
         };
+        let seek_to = inner.seek_to.take();
         let std = Arc::clone(&self.std);
         asyncify(move || {
-            if back != 0 {
-                (&*std).seek(SeekFrom::Current(back))?;
-            }
+            apply_seek(&std, seek_to, back)?;
             std.set_len(size)
         })
         .await
@@ -603,6 +640,17 @@ impl File {
     }
 }
 
+/// Moves the descriptor's cursor to where the `File` logically is: to a deferred absolute
+/// position, or back over read-ahead bytes. Runs on the blocking pool.
+fn apply_seek(file: &std::fs::File, seek_to: Option<u64>, back: i64) -> io::Result<()> {
+    if let Some(to) = seek_to {
+        (&*file).seek(SeekFrom::Start(to))?;
+    } else if back != 0 {
+        (&*file).seek(SeekFrom::Current(back))?;
+    }
+    Ok(())
+}
+
 /// Polls the in-flight operation, if any, to completion and leaves the state idle. A read's
 /// bytes stay buffered; a write's or seek's result is recorded.
 fn complete_inflight(inner: &mut Inner, cx: &mut Context<'_>) -> Poll<()> {
@@ -631,6 +679,7 @@ impl Inner {
             Op::Seek(res) => {
                 if let Ok(pos) = res {
                     self.pos = pos;
+                    self.seekable = true;
                 }
             }
         }
@@ -667,9 +716,11 @@ impl AsyncRead for File {
                     }
                     let mut buf = inner.take_buf();
                     let len = std::cmp::min(dst.remaining(), MAX_BUF);
+                    let seek_to = inner.seek_to.take();
                     let std = Arc::clone(&me.std);
                     inner.state = State::Busy(crate::task::spawn_blocking(move || {
-                        let res = buf.read_from(&std, len);
+                        let res =
+                            apply_seek(&std, seek_to, 0).and_then(|()| buf.read_from(&std, len));
                         (Op::Read(res), buf)
                     }));
                 }
@@ -720,15 +771,11 @@ impl AsyncWrite for File {
                     }
                     let mut buf = inner.take_buf();
                     let back = buf.discard_read();
+                    let seek_to = inner.seek_to.take();
                     buf.fill_from(&src[..std::cmp::min(src.len(), MAX_BUF)]);
                     let std = Arc::clone(&me.std);
                     inner.state = State::Busy(crate::task::spawn_blocking(move || {
-                        let res = if back != 0 {
-                            (&*std).seek(SeekFrom::Current(back)).map(|_| ())
-                        } else {
-                            Ok(())
-                        };
-                        let res = res.and_then(|()| buf.write_to(&std));
+                        let res = apply_seek(&std, seek_to, back).and_then(|()| buf.write_to(&std));
                         (Op::Write(res), buf)
                     }));
                 }
@@ -783,9 +830,30 @@ impl AsyncSeek for File {
         if let SeekFrom::Current(off) = &mut pos {
             *off += back;
         }
+        // An absolute target is known without asking the kernel: defer the lseek to the next
+        // operation (see `Inner::seek_to`).
+        let target = match pos {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(off) => inner
+                .seek_to
+                .and_then(|at| (at as i64).checked_add(off))
+                .and_then(|n| u64::try_from(n).ok()),
+            SeekFrom::End(_) => None,
+        };
+        if let Some(n) = target.filter(|&n| inner.seekable && n <= i64::MAX as u64) {
+            inner.seek_to = Some(n);
+            inner.pos = n;
+            inner.state = State::Idle(Some(buf));
+            return Ok(());
+        }
+        let seek_to = match pos {
+            SeekFrom::End(_) => None,
+            _ => inner.seek_to.take(),
+        };
+        inner.seek_to = None;
         let std = Arc::clone(&me.std);
         inner.state = State::Busy(crate::task::spawn_blocking(move || {
-            let res = (&*std).seek(pos);
+            let res = apply_seek(&std, seek_to, 0).and_then(|()| (&*std).seek(pos));
             (Op::Seek(res), buf)
         }));
         Ok(())
