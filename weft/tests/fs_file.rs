@@ -38,6 +38,14 @@ impl Drop for TempDir {
     }
 }
 
+/// The descriptor's own offset, from /proc/self/fdinfo.
+fn fd_offset(f: &File) -> u64 {
+    let fd = std::os::unix::io::AsRawFd::as_raw_fd(f);
+    let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{fd}")).unwrap();
+    let line = info.lines().find(|l| l.starts_with("pos:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 /// Polls a future exactly once (with a no-op waker) and drops it: the way `select!` cancels
 /// a branch. Returns what that one poll gave.
 fn poll_once_and_drop<F: Future>(fut: F) -> Poll<F::Output> {
@@ -346,6 +354,8 @@ rt_test! {
         // are deferred to the next operation.
         assert_eq!(f.seek(SeekFrom::Start(1)).await.unwrap(), 1);
         assert_eq!(f.seek(SeekFrom::Start(5)).await.unwrap(), 5);
+        // Deferred: the descriptor's own offset has not moved yet.
+        assert_eq!(fd_offset(&f), 1);
         assert_eq!(f.seek(SeekFrom::Current(2)).await.unwrap(), 7);
         assert_eq!(f.seek(SeekFrom::Current(-1)).await.unwrap(), 6);
         let mut b = [0u8; 2];

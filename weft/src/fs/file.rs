@@ -876,6 +876,7 @@ impl AsyncSeek for File {
                         inner.state = State::Idle(Some(buf));
                         if let Ok(pos) = &res {
                             inner.pos = *pos;
+                            inner.seekable = true;
                         }
                         return Poll::Ready(res);
                     }
