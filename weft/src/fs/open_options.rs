@@ -1,0 +1,173 @@
+//! [`OpenOptions`]: how to open a file.
+
+use super::{asyncify, File};
+use std::io;
+use std::path::Path;
+
+/// Options and flags for opening a [`File`]; the async version of [`std::fs::OpenOptions`].
+///
+/// Build it with [`OpenOptions::new`] (or [`File::options`]), set flags, then call
+/// [`open`](OpenOptions::open). On Unix, [`mode`](OpenOptions::mode) and
+/// [`custom_flags`](OpenOptions::custom_flags) do what `std::os::unix::fs::OpenOptionsExt`
+/// does.
+///
+/// # Examples
+/// ```
+/// use weft::fs::OpenOptions;
+/// use weft::io::AsyncWriteExt;
+///
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-oo-{}", std::process::id()));
+/// let mut f = OpenOptions::new().write(true).create(true).truncate(true).open(&path).await?;
+/// f.write_all(b"one").await?;
+/// let mut f = OpenOptions::new().append(true).open(&path).await?;
+/// f.write_all(b"two").await?;
+/// assert_eq!(weft::fs::read(&path).await?, b"onetwo");
+/// weft::fs::remove_file(&path).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone, Debug)]
+pub struct OpenOptions(std::fs::OpenOptions);
+
+impl OpenOptions {
+    /// Creates a blank set of options: every flag off.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.read(true);
+    /// ```
+    pub fn new() -> OpenOptions {
+        OpenOptions(std::fs::OpenOptions::new())
+    }
+
+    /// Sets read access.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.read(true);
+    /// ```
+    pub fn read(&mut self, read: bool) -> &mut OpenOptions {
+        self.0.read(read);
+        self
+    }
+
+    /// Sets write access.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.write(true);
+    /// ```
+    pub fn write(&mut self, write: bool) -> &mut OpenOptions {
+        self.0.write(write);
+        self
+    }
+
+    /// Sets append mode: every write goes to the end of the file. Implies write access.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.append(true);
+    /// ```
+    pub fn append(&mut self, append: bool) -> &mut OpenOptions {
+        self.0.append(append);
+        self
+    }
+
+    /// Truncates an existing file to length 0 on open (needs write access).
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.write(true).truncate(true);
+    /// ```
+    pub fn truncate(&mut self, truncate: bool) -> &mut OpenOptions {
+        self.0.truncate(truncate);
+        self
+    }
+
+    /// Creates the file if it does not exist (needs write or append access).
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.write(true).create(true);
+    /// ```
+    pub fn create(&mut self, create: bool) -> &mut OpenOptions {
+        self.0.create(create);
+        self
+    }
+
+    /// Creates a new file, failing with `AlreadyExists` if it exists (atomically). `create`
+    /// and `truncate` are ignored when this is set.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.write(true).create_new(true);
+    /// ```
+    pub fn create_new(&mut self, create_new: bool) -> &mut OpenOptions {
+        self.0.create_new(create_new);
+        self
+    }
+
+    /// Sets the mode bits a newly created file gets (before the umask); the default is
+    /// `0o666`. As `std::os::unix::fs::OpenOptionsExt::mode`.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.write(true).create(true).mode(0o600);
+    /// ```
+    #[cfg(unix)]
+    pub fn mode(&mut self, mode: u32) -> &mut OpenOptions {
+        std::os::unix::fs::OpenOptionsExt::mode(&mut self.0, mode);
+        self
+    }
+
+    /// Passes extra flags to `open(2)` (for example `libc::O_NOFOLLOW`); the access-mode bits
+    /// are masked off. As `std::os::unix::fs::OpenOptionsExt::custom_flags`.
+    ///
+    /// ```
+    /// let mut opts = weft::fs::OpenOptions::new();
+    /// opts.read(true).custom_flags(libc::O_NOFOLLOW);
+    /// ```
+    #[cfg(unix)]
+    pub fn custom_flags(&mut self, flags: i32) -> &mut OpenOptions {
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut self.0, flags);
+        self
+    }
+
+    /// Opens the file at `path` with these options.
+    ///
+    /// # Errors
+    /// As [`std::fs::OpenOptions::open`]: `NotFound`, `PermissionDenied`, `AlreadyExists`
+    /// (with `create_new`), `InvalidInput` for contradictory flags or a path with an interior
+    /// NUL byte.
+    ///
+    /// # Cancel safety
+    /// Not cancel safe: a dropped call may still create or truncate the file; the descriptor
+    /// it opens is closed, never leaked.
+    ///
+    /// # Examples
+    /// ```
+    /// # weft::runtime::Runtime::new().unwrap().block_on(async {
+    /// let err = weft::fs::OpenOptions::new().read(true).open("/no/such/file").await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
+    /// # });
+    /// ```
+    pub async fn open(&self, path: impl AsRef<Path>) -> io::Result<File> {
+        let path = path.as_ref().to_owned();
+        let opts = self.0.clone();
+        let std = asyncify(move || opts.open(path)).await?;
+        Ok(File::from_std(std))
+    }
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions::new()
+    }
+}
+
+impl From<std::fs::OpenOptions> for OpenOptions {
+    fn from(options: std::fs::OpenOptions) -> OpenOptions {
+        OpenOptions(options)
+    }
+}

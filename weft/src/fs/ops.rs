@@ -1,0 +1,410 @@
+//! The one-call file system functions: each runs its `std::fs` namesake on the blocking pool.
+//!
+//! # Cancel safety
+//!
+//! None of these is cancel safe in the sense that dropping the future undoes the call: the
+//! system call, once started on the blocking pool, runs to completion and only its result is
+//! dropped. Dropping the future never leaves a dangling buffer or a leaked descriptor.
+
+use super::asyncify;
+use std::fs::{Metadata, Permissions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Reads the entire contents of a file into a byte vector; the async version of
+/// [`std::fs::read`].
+///
+/// # Errors
+/// As [`std::fs::read`]: `NotFound` for a missing file, `PermissionDenied`, `InvalidInput`
+/// for a path with an interior NUL byte, and so on.
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call still reads the file to the end on the blocking pool.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-read-{}", std::process::id()));
+/// weft::fs::write(&path, [1u8, 2, 3]).await?;
+/// assert_eq!(weft::fs::read(&path).await?, [1, 2, 3]);
+/// weft::fs::remove_file(&path).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::read(path)).await
+}
+
+/// Reads the entire contents of a file into a string; the async version of
+/// [`std::fs::read_to_string`].
+///
+/// # Errors
+/// As [`std::fs::read_to_string`]; contents that are not UTF-8 give `InvalidData`.
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call still reads the file on the blocking pool.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-rts-{}", std::process::id()));
+/// weft::fs::write(&path, "text").await?;
+/// assert_eq!(weft::fs::read_to_string(&path).await?, "text");
+/// weft::fs::remove_file(&path).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::read_to_string(path)).await
+}
+
+/// Writes a slice as the entire contents of a file, creating or truncating it; the async
+/// version of [`std::fs::write`].
+///
+/// When the future completes, the bytes are in the kernel (not necessarily on disk: use
+/// [`File::sync_all`](super::File::sync_all) for that).
+///
+/// # Cancel safety
+/// Not cancel safe: the contents are copied before the call starts, and a dropped call still
+/// writes them.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-write-{}", std::process::id()));
+/// weft::fs::write(&path, b"abc").await?;
+/// assert_eq!(std::fs::read(&path)?, b"abc");
+/// weft::fs::remove_file(&path).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    let contents = contents.as_ref().to_owned();
+    asyncify(move || std::fs::write(path, contents)).await
+}
+
+/// Copies the contents and permissions of one file to another, returning the number of bytes
+/// copied; the async version of [`std::fs::copy`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call still copies on the blocking pool.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir();
+/// let (a, b) = (dir.join(format!("weft-doc-cp-a-{}", std::process::id())),
+///               dir.join(format!("weft-doc-cp-b-{}", std::process::id())));
+/// weft::fs::write(&a, b"copy me").await?;
+/// assert_eq!(weft::fs::copy(&a, &b).await?, 7);
+/// assert_eq!(weft::fs::read(&b).await?, b"copy me");
+/// weft::fs::remove_file(&a).await?;
+/// weft::fs::remove_file(&b).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u64> {
+    let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
+    asyncify(move || std::fs::copy(from, to)).await
+}
+
+/// Creates a new, empty directory; the async version of [`std::fs::create_dir`].
+///
+/// # Errors
+/// `AlreadyExists` if the path exists; `NotFound` if a parent is missing.
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still create the directory.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir().join(format!("weft-doc-mkdir-{}", std::process::id()));
+/// weft::fs::create_dir(&dir).await?;
+/// assert!(weft::fs::metadata(&dir).await?.is_dir());
+/// weft::fs::remove_dir(&dir).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::create_dir(path)).await
+}
+
+/// Creates a directory and all of its missing parents; the async version of
+/// [`std::fs::create_dir_all`]. An existing directory is not an error.
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may have created some of the directories.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let top = std::env::temp_dir().join(format!("weft-doc-mkdirs-{}", std::process::id()));
+/// weft::fs::create_dir_all(top.join("a/b/c")).await?;
+/// assert!(weft::fs::metadata(top.join("a/b/c")).await?.is_dir());
+/// weft::fs::remove_dir_all(&top).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::create_dir_all(path)).await
+}
+
+/// Removes a file; the async version of [`std::fs::remove_file`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still remove the file.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-rm-{}", std::process::id()));
+/// weft::fs::write(&path, b"").await?;
+/// weft::fs::remove_file(&path).await?;
+/// assert!(!weft::fs::try_exists(&path).await?);
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::remove_file(path)).await
+}
+
+/// Removes an empty directory; the async version of [`std::fs::remove_dir`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still remove the directory.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir().join(format!("weft-doc-rmdir-{}", std::process::id()));
+/// weft::fs::create_dir(&dir).await?;
+/// weft::fs::remove_dir(&dir).await?;
+/// assert!(!weft::fs::try_exists(&dir).await?);
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::remove_dir(path)).await
+}
+
+/// Removes a directory and everything in it; the async version of
+/// [`std::fs::remove_dir_all`]. Symbolic links inside are removed, not followed.
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may have removed part of the tree.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let top = std::env::temp_dir().join(format!("weft-doc-rmall-{}", std::process::id()));
+/// weft::fs::create_dir_all(top.join("x")).await?;
+/// weft::fs::write(top.join("x/f"), b"1").await?;
+/// weft::fs::remove_dir_all(&top).await?;
+/// assert!(!weft::fs::try_exists(&top).await?);
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::remove_dir_all(path)).await
+}
+
+/// Renames a file or directory, replacing `to` if it exists; the async version of
+/// [`std::fs::rename`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still rename.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir();
+/// let (a, b) = (dir.join(format!("weft-doc-mv-a-{}", std::process::id())),
+///               dir.join(format!("weft-doc-mv-b-{}", std::process::id())));
+/// weft::fs::write(&a, b"x").await?;
+/// weft::fs::rename(&a, &b).await?;
+/// assert!(!weft::fs::try_exists(&a).await? && weft::fs::try_exists(&b).await?);
+/// weft::fs::remove_file(&b).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
+    let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
+    asyncify(move || std::fs::rename(from, to)).await
+}
+
+/// Returns the metadata of a path, following symbolic links; the async version of
+/// [`std::fs::metadata`].
+///
+/// # Cancel safety
+/// Cancel safe: it changes nothing.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let meta = weft::fs::metadata(std::env::temp_dir()).await?;
+/// assert!(meta.is_dir());
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::metadata(path)).await
+}
+
+/// Returns the metadata of a path without following a final symbolic link; the async version
+/// of [`std::fs::symlink_metadata`].
+///
+/// # Cancel safety
+/// Cancel safe: it changes nothing.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let meta = weft::fs::symlink_metadata(std::env::temp_dir()).await?;
+/// assert!(!meta.file_type().is_file());
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::symlink_metadata(path)).await
+}
+
+/// Returns the canonical, absolute form of a path with every symbolic link resolved; the async
+/// version of [`std::fs::canonicalize`].
+///
+/// # Cancel safety
+/// Cancel safe: it changes nothing.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let abs = weft::fs::canonicalize(".").await?;
+/// assert!(abs.is_absolute());
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::canonicalize(path)).await
+}
+
+/// Creates a hard link `dst` to the file `src`; the async version of [`std::fs::hard_link`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still create the link.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir();
+/// let (a, b) = (dir.join(format!("weft-doc-ln-a-{}", std::process::id())),
+///               dir.join(format!("weft-doc-ln-b-{}", std::process::id())));
+/// weft::fs::write(&a, b"shared").await?;
+/// weft::fs::hard_link(&a, &b).await?;
+/// assert_eq!(weft::fs::read(&b).await?, b"shared");
+/// weft::fs::remove_file(&a).await?;
+/// weft::fs::remove_file(&b).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn hard_link(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Result<()> {
+    let (src, dst) = (src.as_ref().to_owned(), dst.as_ref().to_owned());
+    asyncify(move || std::fs::hard_link(src, dst)).await
+}
+
+/// Creates a symbolic link `dst` pointing at `src`; the async version of
+/// [`std::os::unix::fs::symlink`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still create the link.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let dir = std::env::temp_dir();
+/// let link = dir.join(format!("weft-doc-symlink-{}", std::process::id()));
+/// weft::fs::symlink(&dir, &link).await?;
+/// assert_eq!(weft::fs::read_link(&link).await?, dir);
+/// weft::fs::remove_file(&link).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+#[cfg(unix)]
+pub async fn symlink(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Result<()> {
+    let (src, dst) = (src.as_ref().to_owned(), dst.as_ref().to_owned());
+    asyncify(move || std::os::unix::fs::symlink(src, dst)).await
+}
+
+/// Reads the target of a symbolic link; the async version of [`std::fs::read_link`].
+///
+/// # Cancel safety
+/// Cancel safe: it changes nothing.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let link = std::env::temp_dir().join(format!("weft-doc-readlink-{}", std::process::id()));
+/// weft::fs::symlink("target-name", &link).await?;
+/// assert_eq!(weft::fs::read_link(&link).await?, std::path::Path::new("target-name"));
+/// weft::fs::remove_file(&link).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::read_link(path)).await
+}
+
+/// Changes the permissions of a file or directory; the async version of
+/// [`std::fs::set_permissions`].
+///
+/// # Cancel safety
+/// Not cancel safe: a dropped call may still change them.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let path = std::env::temp_dir().join(format!("weft-doc-chmod-{}", std::process::id()));
+/// weft::fs::write(&path, b"").await?;
+/// let mut perms = weft::fs::metadata(&path).await?.permissions();
+/// perms.set_readonly(true);
+/// weft::fs::set_permissions(&path, perms).await?;
+/// assert!(weft::fs::metadata(&path).await?.permissions().readonly());
+/// weft::fs::remove_file(&path).await?;
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> io::Result<()> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || std::fs::set_permissions(path, perm)).await
+}
+
+/// Returns `Ok(true)` if the path points at an existing entity, `Ok(false)` for a broken
+/// symbolic link or a missing path, and an error when existence cannot be determined (for
+/// example no permission to search a parent); the async version of [`std::fs::exists`].
+///
+/// # Cancel safety
+/// Cancel safe: it changes nothing.
+///
+/// # Examples
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// assert!(weft::fs::try_exists(std::env::temp_dir()).await?);
+/// assert!(!weft::fs::try_exists("/definitely/not/here").await?);
+/// # Ok::<_, std::io::Error>(())
+/// # }).unwrap();
+/// ```
+pub async fn try_exists(path: impl AsRef<Path>) -> io::Result<bool> {
+    let path = path.as_ref().to_owned();
+    asyncify(move || path.try_exists()).await
+}
