@@ -7,6 +7,7 @@
 pub use tokio::*;
 
 /// hyper on tokio: hyper-util's adapters under the names of `weft::hyper`'s.
+#[cfg(feature = "hyper")]
 pub mod hyper {
     pub use hyper_util::rt::{
         TokioExecutor as WeftExecutor, TokioIo as WeftIo, TokioTimer as WeftTimer,
