@@ -217,6 +217,23 @@ fn ready_task(sched: &Arc<TestSched>) -> Notified<Arc<TestSched>> {
     notified.unwrap()
 }
 
+/// Runs every task `next` yields; returns how many.
+fn run_all(mut next: impl FnMut() -> Option<Notified<Arc<TestSched>>>) -> usize {
+    let mut n = 0;
+    while let Some(t) = next() {
+        t.run();
+        n += 1;
+    }
+    n
+}
+
+/// A thief: steals half of `steal`'s queue into a queue of its own and runs all of it.
+fn steal_and_run_all(steal: &queue::Steal<Arc<TestSched>>) -> usize {
+    let (_, mut mine) = queue::local();
+    let first = steal.steal_into(&mut mine).map(|t| t.run()).is_some();
+    usize::from(first) + run_all(|| mine.pop())
+}
+
 #[test]
 fn loom_local_queue_pop_vs_steal() {
     loom::model(|| {
@@ -226,29 +243,10 @@ fn loom_local_queue_pop_vs_steal() {
         for _ in 0..3 {
             local.push_back_or_overflow(ready_task(&sched), &inject);
         }
-        let thief = thread::spawn(move || {
-            let (_, mut mine) = queue::local();
-            let mut n = 0;
-            if let Some(t) = steal.steal_into(&mut mine) {
-                t.run();
-                n += 1;
-            }
-            while let Some(t) = mine.pop() {
-                t.run();
-                n += 1;
-            }
-            n
-        });
-        let mut n = 0;
-        while let Some(t) = local.pop() {
-            t.run();
-            n += 1;
-        }
+        let thief = thread::spawn(move || steal_and_run_all(&steal));
+        let mut n = run_all(|| local.pop());
         n += thief.join().unwrap();
-        while let Some(t) = inject.pop() {
-            t.run();
-            n += 1;
-        }
+        n += run_all(|| inject.pop());
         assert_eq!(n, 3);
         assert!(sched.owned.is_empty());
     });
@@ -264,30 +262,11 @@ fn loom_local_queue_overflow_vs_steal() {
         for _ in 0..4 {
             local.push_back_or_overflow(ready_task(&sched), &inject);
         }
-        let thief = thread::spawn(move || {
-            let (_, mut mine) = queue::local();
-            let mut n = 0;
-            if let Some(t) = steal.steal_into(&mut mine) {
-                t.run();
-                n += 1;
-            }
-            while let Some(t) = mine.pop() {
-                t.run();
-                n += 1;
-            }
-            n
-        });
+        let thief = thread::spawn(move || steal_and_run_all(&steal));
         local.push_back_or_overflow(ready_task(&sched), &inject);
-        let mut n = 0;
-        while let Some(t) = local.pop() {
-            t.run();
-            n += 1;
-        }
+        let mut n = run_all(|| local.pop());
         n += thief.join().unwrap();
-        while let Some(t) = inject.pop() {
-            t.run();
-            n += 1;
-        }
+        n += run_all(|| inject.pop());
         assert_eq!(n, 5);
         assert!(sched.owned.is_empty());
     });
