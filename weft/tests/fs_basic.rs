@@ -39,7 +39,7 @@ impl Drop for TempDir {
     }
 }
 
-rt_test! {
+fs_test! {
     async fn write_then_read_and_read_to_string() {
         let dir = TempDir::new();
         let path = dir.join("f");

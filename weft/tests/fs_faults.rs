@@ -46,7 +46,7 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-rt_test! {
+fs_test! {
     async fn missing_file_is_not_found() {
         let dir = TempDir::new();
         let missing = dir.join("missing");

@@ -54,7 +54,7 @@ fn poll_once_and_drop<F: Future>(fut: F) -> Poll<F::Output> {
         .poll(&mut Context::from_waker(&futures::task::noop_waker()))
 }
 
-rt_test! {
+fs_test! {
     async fn create_write_open_read() {
         let dir = TempDir::new();
         let path = dir.join("f");

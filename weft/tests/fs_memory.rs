@@ -61,6 +61,17 @@ fn reading_a_gib_in_chunks_keeps_memory_flat() {
             .enable_all()
             .build()
             .unwrap(),
+        weft::runtime::Builder::new_current_thread()
+            .enable_all()
+            .disable_io_uring()
+            .build()
+            .unwrap(),
+        weft::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .disable_io_uring()
+            .build()
+            .unwrap(),
     ] {
         assert_eq!(rt.block_on(read_sparse_gib(path.clone())), GIB);
     }

@@ -1,13 +1,17 @@
 //! [`File`]: an open file driven from async code.
 
-use super::{asyncify, join_error, OpenOptions};
+mod buf;
+mod pending;
+
+use self::buf::Buf;
+use self::pending::{apply_seek, Op, Pending};
+use super::{asyncify, OpenOptions};
 use crate::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
 use crate::sync::Mutex;
-use crate::task::JoinHandle;
 use std::fmt;
 use std::fs::{Metadata, Permissions};
-use std::future::{poll_fn, Future};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::future::poll_fn;
+use std::io::{self, Seek, SeekFrom};
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,8 +25,18 @@ const MAX_BUF: usize = 2 * 1024 * 1024;
 /// Open one with [`File::open`], [`File::create`], [`File::create_new`] or [`OpenOptions`].
 /// Read, write and seek it through [`AsyncReadExt`](crate::io::AsyncReadExt),
 /// [`AsyncWriteExt`](crate::io::AsyncWriteExt) and [`AsyncSeekExt`](crate::io::AsyncSeekExt).
-/// Each operation runs on the blocking thread pool with a buffer the operation owns, so a
-/// dropped future never leaves the kernel writing into freed memory.
+///
+/// # io_uring (Linux) or the blocking pool
+///
+/// On Linux, reads, writes, `read_at`/`write_at` and `sync_all`/`sync_data` are submitted to
+/// the runtime's io_uring: a read the page cache can serve completes inside one system call,
+/// on the worker, with no thread hand-off. Where io_uring is missing, forbidden (`ENOSYS`,
+/// `EPERM`: seccomp, `kernel.io_uring_disabled`) or turned off with
+/// [`Builder::disable_io_uring`](crate::runtime::Builder::disable_io_uring), and for the
+/// other operations (open, metadata, `set_len`, seeks relative to the end), the call runs on
+/// the blocking thread pool, as in tokio. Either way each operation owns its buffer, so a
+/// dropped future never leaves the kernel writing into freed memory, and a descriptor is
+/// never closed while the kernel still uses it.
 ///
 /// # No write-behind buffer (unlike tokio)
 ///
@@ -37,8 +51,9 @@ const MAX_BUF: usize = 2 * 1024 * 1024;
 ///
 /// # Cancellation
 ///
-/// A read or write that is in flight when its future is dropped still runs to completion on
-/// the blocking pool, with its own buffer. The next operation on the `File` waits for it:
+/// A write that is in flight when its future is dropped still runs to completion, with its
+/// own buffer; so does a read on the blocking pool (on io_uring a dropped read is cancelled
+/// if the kernel has not finished it). The next operation on the `File` waits for it:
 ///
 /// - a read's bytes are kept and returned by the next `poll_read` (nothing read is lost);
 /// - a write's bytes land in the file. If the next `poll_write` is called with the same bytes
@@ -52,7 +67,8 @@ const MAX_BUF: usize = 2 * 1024 * 1024;
 /// A seek to an absolute position (`SeekFrom::Start`, or `SeekFrom::Current` right after one)
 /// completes at once, without a trip to the blocking pool, once the descriptor is known to
 /// be seekable: the `lseek(2)` runs with the next read or write, just before it. Random reads
-/// (seek + read) thus cost one trip each. Until then the descriptor's own offset, as seen
+/// (seek + read) thus cost one trip to the blocking pool each, or one `lseek` and one
+/// io_uring submission on the worker. Until then the descriptor's own offset, as seen
 /// through [`as_raw_fd`](std::os::unix::io::AsRawFd::as_raw_fd), may lag behind;
 /// [`try_clone`](File::try_clone), [`into_std`](File::into_std) and
 /// [`try_into_std`](File::try_into_std) apply it first.
@@ -99,108 +115,14 @@ struct Inner {
     /// A real `lseek` has succeeded on this descriptor, so deferring one to an absolute
     /// position cannot turn an error `start_seek` would report (`ESPIPE`) into a late one.
     seekable: bool,
+    /// io_uring refused this descriptor (`EINVAL`): its operations use the blocking pool.
+    no_ring: bool,
 }
 
 enum State {
     /// `None` only while a poll is moving the buffer into an operation.
     Idle(Option<Buf>),
-    Busy(JoinHandle<(Op, Buf)>),
-}
-
-/// What a finished operation returned.
-enum Op {
-    Read(io::Result<usize>),
-    Write(io::Result<usize>),
-    Seek(io::Result<u64>),
-}
-
-/// The buffer an operation owns while it runs. Between operations it holds only bytes read
-/// ahead of the caller (from a read whose future was dropped); after a write it briefly holds
-/// the written bytes so a retried `poll_write` can recognise them.
-///
-/// `storage` only grows (up to [`MAX_BUF`]) and stays initialised, so a read does not zero
-/// its buffer each time; the live bytes are `storage[pos..len]`.
-#[derive(Default)]
-struct Buf {
-    storage: Vec<u8>,
-    pos: usize,
-    len: usize,
-}
-
-impl Buf {
-    fn is_empty(&self) -> bool {
-        self.pos == self.len
-    }
-
-    fn clear(&mut self) {
-        self.pos = 0;
-        self.len = 0;
-    }
-
-    fn bytes(&self) -> &[u8] {
-        &self.storage[self.pos..self.len]
-    }
-
-    fn copy_to(&mut self, dst: &mut ReadBuf<'_>) {
-        let n = std::cmp::min(self.len - self.pos, dst.remaining());
-        dst.put_slice(&self.storage[self.pos..self.pos + n]);
-        self.pos += n;
-        if self.is_empty() {
-            self.clear();
-        }
-    }
-
-    /// Drops the unread bytes, returning how far the kernel's cursor is ahead of the caller's.
-    fn discard_read(&mut self) -> i64 {
-        let ahead = (self.len - self.pos) as i64;
-        self.clear();
-        -ahead
-    }
-
-    fn room(&mut self, len: usize) -> &mut [u8] {
-        if self.storage.len() < len {
-            self.storage.resize(len, 0);
-        }
-        &mut self.storage[..len]
-    }
-
-    fn fill_from(&mut self, src: &[u8]) {
-        self.room(src.len()).copy_from_slice(src);
-        self.pos = 0;
-        self.len = src.len();
-    }
-
-    fn read_from(&mut self, file: &std::fs::File, len: usize) -> io::Result<usize> {
-        let dst = self.room(len);
-        let res = loop {
-            match (&*file).read(dst) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                res => break res,
-            }
-        };
-        self.pos = 0;
-        self.len = *res.as_ref().unwrap_or(&0);
-        res
-    }
-
-    /// Writes as much of the buffer as the kernel takes: all of it unless an error or a
-    /// zero-length write stops it, in which case the bytes written so far are reported and
-    /// the error is left for the caller's next write.
-    fn write_to(&self, file: &std::fs::File) -> io::Result<usize> {
-        let bytes = self.bytes();
-        let mut done = 0;
-        while done < bytes.len() {
-            match (&*file).write(&bytes[done..]) {
-                Ok(0) if done == 0 => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(0) => break,
-                Ok(k) => done += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if done == 0 => return Err(e),
-                Err(_) => break,
-            }
-        }
-        Ok(done)
-    }
+    Busy(Pending),
 }
 
 impl File {
@@ -311,6 +233,7 @@ impl File {
                 pos: 0,
                 seek_to: None,
                 seekable: false,
+                no_ring: false,
             }),
         }
     }
@@ -524,7 +447,7 @@ impl File {
     /// # }).unwrap();
     /// ```
     pub async fn sync_all(&self) -> io::Result<()> {
-        self.sync(|std| std.sync_all()).await
+        self.sync(false).await
     }
 
     /// As [`sync_all`](File::sync_all) but without metadata that is not needed to read the
@@ -546,18 +469,35 @@ impl File {
     /// # }).unwrap();
     /// ```
     pub async fn sync_data(&self) -> io::Result<()> {
-        self.sync(|std| std.sync_data()).await
+        self.sync(true).await
     }
 
-    async fn sync(&self, f: fn(&std::fs::File) -> io::Result<()>) -> io::Result<()> {
+    async fn sync(&self, data_only: bool) -> io::Result<()> {
         let mut inner = self.inner.lock().await;
         poll_fn(|cx| complete_inflight(&mut inner, cx)).await;
         if let Some(e) = inner.last_err.take() {
             return Err(e);
         }
+        let no_ring = inner.no_ring;
         drop(inner);
+        #[cfg(target_os = "linux")]
+        if let Some(ring) = (!no_ring).then(super::uring::for_current_runtime).flatten() {
+            return ring
+                .fsync(Arc::clone(&self.std), data_only)
+                .await
+                .0
+                .map(drop);
+        }
+        let _ = no_ring;
         let std = Arc::clone(&self.std);
-        asyncify(move || f(&std)).await
+        asyncify(move || {
+            if data_only {
+                std.sync_data()
+            } else {
+                std.sync_all()
+            }
+        })
+        .await
     }
 
     /// Reads up to `buf.len()` bytes at `offset` without using or moving the cursor
@@ -587,6 +527,17 @@ impl File {
         use std::os::unix::fs::FileExt;
         let std = Arc::clone(&self.std);
         let len = std::cmp::min(buf.len(), MAX_BUF);
+        #[cfg(target_os = "linux")]
+        if let Some(ring) = self.ring() {
+            let (res, owned) = ring
+                .read(Arc::clone(&std), vec![0; len], len, Some(offset))
+                .await;
+            if !is_unsupported(&res) {
+                let n = res?;
+                buf[..n].copy_from_slice(&owned[..n]);
+                return Ok(n);
+            }
+        }
         let owned = asyncify(move || {
             let mut owned = vec![0u8; len];
             let n = loop {
@@ -629,7 +580,19 @@ impl File {
     pub async fn write_at(&self, buf: &[u8], offset: u64) -> io::Result<usize> {
         use std::os::unix::fs::FileExt;
         let std = Arc::clone(&self.std);
-        let owned = buf[..std::cmp::min(buf.len(), MAX_BUF)].to_vec();
+        #[allow(unused_mut)]
+        let mut owned = buf[..std::cmp::min(buf.len(), MAX_BUF)].to_vec();
+        #[cfg(target_os = "linux")]
+        if let Some(ring) = self.ring() {
+            let len = owned.len();
+            let (res, back) = ring
+                .write(Arc::clone(&std), owned, 0, len, Some(offset))
+                .await;
+            if !is_unsupported(&res) {
+                return res;
+            }
+            owned = back;
+        }
         asyncify(move || loop {
             match std.write_at(&owned, offset) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -638,26 +601,32 @@ impl File {
         })
         .await
     }
+
+    /// The runtime's io_uring for positional I/O, unless this descriptor refused it.
+    #[cfg(target_os = "linux")]
+    fn ring(&self) -> Option<Arc<super::uring::Ring>> {
+        // `try_lock`: positional I/O does not wait for the cursor's operations; a busy cursor
+        // only means the flag is read on a later call.
+        match self.inner.try_lock() {
+            Ok(inner) if inner.no_ring => None,
+            _ => super::uring::for_current_runtime(),
+        }
+    }
 }
 
-/// Moves the descriptor's cursor to where the `File` logically is: to a deferred absolute
-/// position, or back over read-ahead bytes. Runs on the blocking pool.
-fn apply_seek(file: &std::fs::File, seek_to: Option<u64>, back: i64) -> io::Result<()> {
-    if let Some(to) = seek_to {
-        (&*file).seek(SeekFrom::Start(to))?;
-    } else if back != 0 {
-        (&*file).seek(SeekFrom::Current(back))?;
-    }
-    Ok(())
+/// io_uring does not handle this descriptor (no `read_iter`/`write_iter`): use the pool.
+#[cfg(target_os = "linux")]
+fn is_unsupported<T>(res: &io::Result<T>) -> bool {
+    matches!(res, Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::EOPNOTSUPP)))
 }
 
 /// Polls the in-flight operation, if any, to completion and leaves the state idle. A read's
 /// bytes stay buffered; a write's or seek's result is recorded.
 fn complete_inflight(inner: &mut Inner, cx: &mut Context<'_>) -> Poll<()> {
-    if let State::Busy(handle) = &mut inner.state {
-        let (op, buf) = match ready!(Pin::new(handle).poll(cx)) {
+    if let State::Busy(pending) = &mut inner.state {
+        let (op, buf) = match ready!(pending.poll(cx, &mut inner.no_ring)) {
             Ok(done) => done,
-            Err(e) => (Op::Write(Err(join_error(e))), Buf::default()),
+            Err(e) => (Op::Write(Err(e)), Buf::default()),
         };
         inner.finish(op, buf);
     }
@@ -714,22 +683,23 @@ impl AsyncRead for File {
                     if dst.remaining() == 0 {
                         return Poll::Ready(Ok(()));
                     }
-                    let mut buf = inner.take_buf();
+                    let buf = inner.take_buf();
                     let len = std::cmp::min(dst.remaining(), MAX_BUF);
                     let seek_to = inner.seek_to.take();
-                    let std = Arc::clone(&me.std);
-                    inner.state = State::Busy(crate::task::spawn_blocking(move || {
-                        let res =
-                            apply_seek(&std, seek_to, 0).and_then(|()| buf.read_from(&std, len));
-                        (Op::Read(res), buf)
-                    }));
+                    match Pending::read(&me.std, buf, len, seek_to, inner.no_ring) {
+                        Ok(pending) => inner.state = State::Busy(pending),
+                        Err((e, buf)) => {
+                            inner.state = State::Idle(Some(buf));
+                            return Poll::Ready(Err(e));
+                        }
+                    }
                 }
-                State::Busy(handle) => {
-                    let (op, mut buf) = match ready!(Pin::new(handle).poll(cx)) {
+                State::Busy(pending) => {
+                    let (op, mut buf) = match ready!(pending.poll(cx, &mut inner.no_ring)) {
                         Ok(done) => done,
                         Err(e) => {
                             inner.state = State::Idle(Some(Buf::default()));
-                            return Poll::Ready(Err(join_error(e)));
+                            return Poll::Ready(Err(e));
                         }
                     };
                     match op {
@@ -773,18 +743,21 @@ impl AsyncWrite for File {
                     let back = buf.discard_read();
                     let seek_to = inner.seek_to.take();
                     buf.fill_from(&src[..std::cmp::min(src.len(), MAX_BUF)]);
-                    let std = Arc::clone(&me.std);
-                    inner.state = State::Busy(crate::task::spawn_blocking(move || {
-                        let res = apply_seek(&std, seek_to, back).and_then(|()| buf.write_to(&std));
-                        (Op::Write(res), buf)
-                    }));
+                    match Pending::write(&me.std, buf, seek_to, back, inner.no_ring) {
+                        Ok(pending) => inner.state = State::Busy(pending),
+                        Err((e, mut buf)) => {
+                            buf.clear();
+                            inner.state = State::Idle(Some(buf));
+                            return Poll::Ready(Err(e));
+                        }
+                    }
                 }
-                State::Busy(handle) => {
-                    let (op, mut buf) = match ready!(Pin::new(handle).poll(cx)) {
+                State::Busy(pending) => {
+                    let (op, mut buf) = match ready!(pending.poll(cx, &mut inner.no_ring)) {
                         Ok(done) => done,
                         Err(e) => {
                             inner.state = State::Idle(Some(Buf::default()));
-                            return Poll::Ready(Err(join_error(e)));
+                            return Poll::Ready(Err(e));
                         }
                     };
                     match op {
@@ -851,11 +824,7 @@ impl AsyncSeek for File {
             _ => inner.seek_to.take(),
         };
         inner.seek_to = None;
-        let std = Arc::clone(&me.std);
-        inner.state = State::Busy(crate::task::spawn_blocking(move || {
-            let res = apply_seek(&std, seek_to, 0).and_then(|()| (&*std).seek(pos));
-            (Op::Seek(res), buf)
-        }));
+        inner.state = State::Busy(Pending::seek(&me.std, buf, seek_to, pos));
         Ok(())
     }
 
@@ -864,12 +833,12 @@ impl AsyncSeek for File {
         loop {
             match &mut inner.state {
                 State::Idle(_) => return Poll::Ready(Ok(inner.pos)),
-                State::Busy(handle) => {
-                    let (op, buf) = match ready!(Pin::new(handle).poll(cx)) {
+                State::Busy(pending) => {
+                    let (op, buf) = match ready!(pending.poll(cx, &mut inner.no_ring)) {
                         Ok(done) => done,
                         Err(e) => {
                             inner.state = State::Idle(Some(Buf::default()));
-                            return Poll::Ready(Err(join_error(e)));
+                            return Poll::Ready(Err(e));
                         }
                     };
                     if let Op::Seek(res) = op {

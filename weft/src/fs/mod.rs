@@ -1,9 +1,11 @@
 //! Asynchronous file system operations.
 //!
-//! Every function here mirrors its `std::fs` namesake. The blocking system call runs on the
-//! runtime's blocking thread pool (see [`spawn_blocking`](crate::task::spawn_blocking)), so a
-//! slow disk never stalls a worker thread. These functions must be called from inside a weft
-//! runtime.
+//! Every function here mirrors its `std::fs` namesake. On Linux, [`File`]'s reads, writes and
+//! syncs go through the runtime's io_uring (set up and probed on first use; see
+//! [`Builder::disable_io_uring`](crate::runtime::Builder::disable_io_uring)); everything else,
+//! and everything where io_uring is unavailable, runs on the runtime's blocking thread pool
+//! (see [`spawn_blocking`](crate::task::spawn_blocking)). Either way a slow disk never stalls
+//! a worker thread. These functions must be called from inside a weft runtime.
 //!
 //! [`File`] differs from tokio's in one respect: it keeps **no hidden write-behind buffer**.
 //! When a write completes, its bytes have been handed to the kernel; dropping the `File` right
@@ -26,10 +28,9 @@ mod file;
 mod open_options;
 mod ops;
 mod read_dir;
-// Prepared, not yet used by `File`: see the module's docs.
 #[cfg(target_os = "linux")]
-#[allow(unsafe_code, dead_code)]
-mod uring;
+#[allow(unsafe_code)]
+pub(crate) mod uring;
 
 pub use self::dir_builder::DirBuilder;
 pub use self::file::File;

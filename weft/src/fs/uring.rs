@@ -1,19 +1,30 @@
-//! Completion-based file reads and writes over io_uring (Linux). **Not wired into `File` yet**:
-//! a `Ring` is only created by a run-time probe and used by this module's tests.
+//! Completion-based file I/O over io_uring (Linux): the fast path of [`File`](super::File).
 //!
-//! One `Ring` owns an `IoUring` whose fd is registered with the reactor through
-//! [`AsyncFd`]: the kernel makes the fd readable when completions are queued, so a parked
-//! worker wakes for them like for any socket. Each operation owns its buffer and an `Arc` of
-//! its file; if its future is dropped while the kernel still works on it, both move into the
-//! operation's slot and are freed only when the completion arrives: the kernel never writes
-//! into freed memory and the descriptor is never closed (and reused) under it.
+//! Each runtime owns at most one [`Ring`], created on the first file operation that wants it
+//! (see [`for_current_runtime`]) and dropped with the runtime. Creating it probes the kernel:
+//! `ENOSYS` (no io_uring), `EPERM` (forbidden, e.g. by seccomp or
+//! `kernel.io_uring_disabled`), a missing opcode or a kernel without "read/write at the
+//! current position" all leave the runtime without a ring, and `File` uses the blocking pool.
 //!
-//! `AsyncFd` wakes only the last task that polled its readiness, so whichever operation
-//! finishes (or is dropped) hands that role to another waiting operation by waking it; that
-//! task re-registers and reaps the next completions for everyone.
+//! The ring's fd is registered with the reactor: the kernel makes it readable when
+//! completions are queued, so a parked worker wakes for them like for any socket. Reads served
+//! from the page cache usually complete inside the submitting `io_uring_enter`, and the
+//! submitter finds the result in the completion queue at once, without a trip through the
+//! reactor.
+//!
+//! Each operation owns its buffer and an `Arc` of its file. If its future is dropped while
+//! the kernel still works on it, both move into the operation's slot (and a cancellation is
+//! requested); they are freed only when the completion arrives, so the kernel never writes
+//! into freed memory and the descriptor is never closed (and its number reused) under it.
+//!
+//! The reactor wakes only the last task that polled the ring's readiness, so whichever
+//! operation finishes (or is dropped) hands that role to another waiting operation by waking
+//! it; that task re-registers and reaps the next completions for everyone.
 
-use crate::io::unix::AsyncFd;
+use crate::io::reactor::{self, Registration};
+use crate::io::Interest;
 use crate::loom::sync::Mutex;
+use crate::runtime::coop;
 use io_uring::{opcode, register::Probe, types, IoUring};
 use std::any::Any;
 use std::fs::File as StdFile;
@@ -22,14 +33,27 @@ use std::io;
 use std::os::unix::io::{AsRawFd, RawFd};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 
-/// Submission/completion queue depth.
+/// Submission queue depth (the completion queue is twice as deep).
 const ENTRIES: u32 = 256;
 
+/// `user_data` of cancellation requests, whose own completions are ignored.
+const CANCEL_TAG: u64 = u64::MAX;
+
+/// The offset that means "at the file's cursor, and move it" (`IORING_FEAT_RW_CUR_POS`).
+const AT_CURSOR: u64 = u64::MAX;
+
+/// The ring of the runtime this thread is in, created on first use; `None` outside a
+/// runtime, with I/O or io_uring disabled, or where the kernel refuses io_uring.
+pub(crate) fn for_current_runtime() -> Option<Arc<Ring>> {
+    let rt = crate::runtime::Handle::try_current().ok()?;
+    rt.driver().uring().cloned()
+}
+
 pub(crate) struct Ring {
-    /// Declared first so the reactor registration goes before the ring fd closes.
-    fd: AsyncFd<RawFd>,
+    /// Keeps the ring's fd on the reactor's interest list; deregistered in `Drop`.
+    registration: Registration,
     inner: Mutex<Inner>,
 }
 
@@ -37,6 +61,13 @@ struct Inner {
     uring: IoUring,
     slots: Vec<Slot>,
     free: Vec<usize>,
+    /// Bumped per submission and put in the high half of `user_data`, so a late cancellation
+    /// can never hit a later operation that reuses the slot.
+    generation: u32,
+    /// A task reaps abandoned operations (see `Ring::watch_abandoned`).
+    reaper_running: bool,
+    /// That task's waker while it waits for the ring fd.
+    reaper: Option<Waker>,
 }
 
 enum Slot {
@@ -45,22 +76,29 @@ enum Slot {
     Waiting(Option<Waker>),
     /// The kernel's result (a byte count, or a negated errno).
     Done(i32),
-    /// In flight, its future dropped: what the kernel uses, kept alive until the completion.
-    Abandoned(#[allow(dead_code)] Box<dyn Any + Send>),
+    /// In flight, its future dropped: its `user_data`, and what the kernel uses, kept alive
+    /// until the completion.
+    Abandoned(u64, #[allow(dead_code)] Box<dyn Any + Send>),
 }
 
 impl Ring {
     /// Sets up a ring if this kernel (and its seccomp policy) allows io_uring and supports
-    /// the opcodes used here. `ENOSYS`, `EPERM` and missing opcodes all mean "use the blocking
-    /// pool"; the error says which. Must run inside a runtime (the fd joins its reactor).
-    pub(crate) fn probe() -> io::Result<Ring> {
-        let uring = IoUring::new(ENTRIES)?;
+    /// every opcode used here; the error says what is missing.
+    pub(crate) fn new(reactor: &reactor::Handle) -> io::Result<Ring> {
+        let uring = IoUring::builder().dontfork().build(ENTRIES)?;
+        if !uring.params().is_feature_rw_cur_pos() {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "io_uring cannot read or write at the file cursor (kernel older than 5.6)",
+            ));
+        }
         let mut probe = Probe::new();
         uring.submitter().register_probe(&mut probe)?;
         for (code, name) in [
             (opcode::Read::CODE, "READ"),
             (opcode::Write::CODE, "WRITE"),
             (opcode::Fsync::CODE, "FSYNC"),
+            (opcode::AsyncCancel::CODE, "ASYNC_CANCEL"),
         ] {
             if !probe.is_supported(code) {
                 return Err(io::Error::new(
@@ -69,38 +107,69 @@ impl Ring {
                 ));
             }
         }
-        let fd = AsyncFd::new(uring.as_raw_fd())?;
+        let fd = uring.as_raw_fd();
+        let registration = Registration::new_with_interest_and_handle(
+            &mut mio::unix::SourceFd(&fd),
+            Interest::READABLE,
+            reactor.clone(),
+        )?;
         Ok(Ring {
-            fd,
+            registration,
             inner: Mutex::new(Inner {
                 uring,
                 slots: Vec::new(),
                 free: Vec::new(),
+                generation: 0,
+                reaper_running: false,
+                reaper: None,
             }),
         })
     }
 
-    /// Reads up to `len` bytes at `offset` into `buf` (resized to `len`), like `pread(2)`.
-    pub(crate) fn read_at(
+    /// Reads up to `len` bytes into `buf[..len]` (`buf.len() >= len`), at `offset` like
+    /// `pread(2)`, or at the file's cursor (moving it) like `read(2)` when `offset` is `None`.
+    pub(crate) fn read(
         self: &Arc<Self>,
         file: Arc<StdFile>,
         mut buf: Vec<u8>,
         len: usize,
-        offset: u64,
+        offset: Option<u64>,
     ) -> Op {
-        buf.resize(len, 0);
-        let entry = opcode::Read::new(types::Fd(file.as_raw_fd()), buf.as_mut_ptr(), len as u32)
-            .offset(offset)
+        let dst = &mut buf[..len];
+        let entry = opcode::Read::new(types::Fd(file.as_raw_fd()), dst.as_mut_ptr(), len as u32)
+            .offset(offset.unwrap_or(AT_CURSOR))
             .build();
-        self.submit(entry, file, buf)
+        self.submit(entry, file, buf, true)
     }
 
-    /// Writes `buf` at `offset`, like `pwrite(2)`.
-    pub(crate) fn write_at(self: &Arc<Self>, file: Arc<StdFile>, buf: Vec<u8>, offset: u64) -> Op {
-        let entry = opcode::Write::new(types::Fd(file.as_raw_fd()), buf.as_ptr(), buf.len() as u32)
-            .offset(offset)
+    /// Writes `buf[start..start + len]`, at `offset` like `pwrite(2)`, or at the file's cursor
+    /// (moving it) like `write(2)` when `offset` is `None`.
+    pub(crate) fn write(
+        self: &Arc<Self>,
+        file: Arc<StdFile>,
+        buf: Vec<u8>,
+        start: usize,
+        len: usize,
+        offset: Option<u64>,
+    ) -> Op {
+        let src = &buf[start..start + len];
+        let entry = opcode::Write::new(types::Fd(file.as_raw_fd()), src.as_ptr(), len as u32)
+            .offset(offset.unwrap_or(AT_CURSOR))
             .build();
-        self.submit(entry, file, buf)
+        self.submit(entry, file, buf, false)
+    }
+
+    /// `fsync(2)`, or `fdatasync(2)` when `data_only`.
+    pub(crate) fn fsync(self: &Arc<Self>, file: Arc<StdFile>, data_only: bool) -> Op {
+        let flags = if data_only {
+            types::FsyncFlags::DATASYNC
+        } else {
+            types::FsyncFlags::empty()
+        };
+        let entry = opcode::Fsync::new(types::Fd(file.as_raw_fd()))
+            .flags(flags)
+            .build();
+        self.submit(entry, file, Vec::new(), false)
     }
 
     fn submit(
@@ -108,6 +177,7 @@ impl Ring {
         entry: io_uring::squeue::Entry,
         file: Arc<StdFile>,
         buf: Vec<u8>,
+        cancel_on_drop: bool,
     ) -> Op {
         let mut inner = self.inner.lock();
         let index = match inner.free.pop() {
@@ -120,74 +190,143 @@ impl Ring {
                 inner.slots.len() - 1
             }
         };
-        let entry = entry.user_data(index as u64);
-        let mut res = Ok(());
-        loop {
-            // SAFETY: the entry points into `buf` (heap memory that does not move when the
-            // Vec is moved) and at `file`'s descriptor. Both go into the returned `Op`, and if
-            // it is dropped before the completion, into `Slot::Abandoned`; a slot is freed
-            // only after its completion is reaped, and `Ring`'s drop waits for every
-            // completion. So both outlive the kernel's use of them.
-            let pushed = unsafe { inner.uring.submission().push(&entry) };
-            if pushed.is_ok() {
-                break;
+        inner.generation = inner.generation.wrapping_add(1);
+        let tag = (u64::from(inner.generation) << 32) | index as u64;
+        let entry = entry.user_data(tag);
+        // SAFETY: the entry points into `buf`'s heap memory (which does not move when the Vec
+        // is moved) and at `file`'s descriptor. Both go into the returned `Op`, and if it is
+        // dropped before the completion, into `Slot::Abandoned`; a slot is freed only after
+        // its completion is reaped, and `Ring`'s drop waits for every completion (or leaks
+        // what it cannot wait for). So both outlive the kernel's use of them.
+        let res = unsafe { inner.push(&entry) }.and_then(|()| inner.submit());
+        let (index, err) = match res {
+            Ok(()) => (Some(index), None),
+            Err(e) => {
+                // Not submitted: the kernel holds no reference, the slot can go.
+                inner.slots[index] = Slot::Free;
+                inner.free.push(index);
+                (None, Some(e))
             }
-            // Queue full: hand what is queued to the kernel and retry.
-            if let Err(e) = inner.uring.submit() {
-                res = Err(e);
-                break;
-            }
-        }
-        if res.is_ok() {
-            res = inner.uring.submit().map(|_| ());
-        }
-        if let Err(e) = res {
-            // Not submitted: the kernel holds no reference, the slot can go.
-            inner.slots[index] = Slot::Free;
-            inner.free.push(index);
-            return Op {
-                ring: Arc::clone(self),
-                index: None,
-                data: Some((file, buf)),
-                err: Some(e),
-            };
-        }
-        drop(inner);
+        };
         Op {
             ring: Arc::clone(self),
-            index: Some(index),
+            index,
+            tag,
+            cancel_on_drop,
             data: Some((file, buf)),
-            err: None,
+            err,
+        }
+    }
+
+    /// Makes sure abandoned operations are reaped when they complete, even if no other
+    /// operation is waiting: until then they keep their file open. A task of the current
+    /// runtime watches the ring fd while any are left; outside a runtime the next operation
+    /// or the ring's drop reaps them.
+    fn watch_abandoned(self: &Arc<Self>) {
+        let mut inner = self.inner.lock();
+        if inner.reaper_running {
+            return;
+        }
+        let Ok(rt) = crate::runtime::Handle::try_current() else {
+            return;
+        };
+        inner.reaper_running = true;
+        drop(inner);
+        let ring = Arc::clone(self);
+        drop(rt.spawn(std::future::poll_fn(move |cx| ring.poll_reap_abandoned(cx))));
+    }
+
+    fn poll_reap_abandoned(&self, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            {
+                let mut inner = self.inner.lock();
+                inner.reap();
+                if !inner.slots.iter().any(|s| matches!(s, Slot::Abandoned(..))) {
+                    inner.reaper_running = false;
+                    inner.reaper = None;
+                    return Poll::Ready(());
+                }
+                inner.reaper = Some(cx.waker().clone());
+            }
+            match self.registration.poll_read_ready(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(event)) => self.registration.clear_readiness(event),
+                // Runtime shutting down: the ring's drop waits for what is left.
+                Poll::Ready(Err(_)) => return Poll::Ready(()),
+            }
         }
     }
 }
 
 impl Inner {
+    /// Queues `entry`, handing what is already queued to the kernel if the queue is full.
+    ///
+    /// # Safety
+    /// Whatever `entry` points at must stay valid until its completion is reaped.
+    unsafe fn push(&mut self, entry: &io_uring::squeue::Entry) -> io::Result<()> {
+        loop {
+            // SAFETY: forwarded to the caller.
+            if unsafe { self.uring.submission().push(entry) }.is_ok() {
+                return Ok(());
+            }
+            self.submit()?;
+        }
+    }
+
+    /// Hands the queued entries to the kernel. Buffered reads and writes that the page cache
+    /// can serve complete during this call.
+    fn submit(&mut self) -> io::Result<()> {
+        loop {
+            match self.uring.submit() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // The completion queue is full: the entries stay queued and the next submit
+                // (after a reap) takes them.
+                Err(e) if e.raw_os_error() == Some(libc::EBUSY) => return Ok(()),
+                res => return res.map(|_| ()),
+            }
+        }
+    }
+
     /// Takes every queued completion: records results, wakes their tasks, frees abandoned
     /// operations' buffers.
     fn reap(&mut self) {
         let mut cq = self.uring.completion();
         cq.sync();
-        let done: Vec<(usize, i32)> = cq
-            .by_ref()
-            .map(|cqe| (cqe.user_data() as usize, cqe.result()))
-            .collect();
-        drop(cq);
-        for (index, result) in done {
+        for cqe in cq {
+            if cqe.user_data() == CANCEL_TAG {
+                continue;
+            }
+            let index = (cqe.user_data() & u64::from(u32::MAX)) as usize;
             match std::mem::replace(&mut self.slots[index], Slot::Free) {
                 Slot::Waiting(waker) => {
-                    self.slots[index] = Slot::Done(result);
+                    self.slots[index] = Slot::Done(cqe.result());
                     if let Some(w) = waker {
                         w.wake();
                     }
                 }
-                Slot::Abandoned(_) => self.free.push(index),
+                Slot::Abandoned(..) => self.free.push(index),
                 other => self.slots[index] = other,
             }
         }
+        // Entries left queued by a full completion queue go now that it has room.
+        if !self.uring.submission().is_empty() {
+            let _ = self.submit();
+        }
     }
 
-    /// Wakes one waiting operation so that it takes over watching the ring fd.
+    /// Asks the kernel to cancel the operation tagged `tag` (best effort: a read from a regular file
+    /// usually finishes anyway). Without it, a read from a pipe nobody writes to would keep
+    /// its buffer, its descriptor and the ring's drop waiting forever.
+    fn cancel(&mut self, tag: u64) {
+        let entry = opcode::AsyncCancel::new(tag).build().user_data(CANCEL_TAG);
+        // SAFETY: a cancellation points at no memory; it names the operation by `user_data`.
+        if unsafe { self.push(&entry) }.is_ok() {
+            let _ = self.submit();
+        }
+    }
+
+    /// Wakes one waiting operation (or else the reaper task) so that it takes over watching
+    /// the ring fd.
     fn hand_off(&mut self) {
         for slot in &mut self.slots {
             if let Slot::Waiting(w @ Some(_)) = slot {
@@ -195,41 +334,77 @@ impl Inner {
                 return;
             }
         }
+        if let Some(w) = self.reaper.take() {
+            w.wake();
+        }
     }
 
     fn in_flight(&self) -> usize {
         self.slots
             .iter()
-            .filter(|s| matches!(s, Slot::Waiting(_) | Slot::Abandoned(_)))
+            .filter(|s| matches!(s, Slot::Waiting(_) | Slot::Abandoned(..)))
             .count()
+    }
+}
+
+impl std::fmt::Debug for Ring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ring").finish_non_exhaustive()
     }
 }
 
 impl Drop for Ring {
     fn drop(&mut self) {
-        // The kernel may still be reading into abandoned buffers: wait for every completion
-        // before the slots (and the buffers in them) are freed.
+        let fd: RawFd = self.inner.lock().uring.as_raw_fd();
+        let _ = self.registration.deregister(&mut mio::unix::SourceFd(&fd));
+        // Every `Op` holds an `Arc<Ring>`, so only abandoned operations can be in flight. The
+        // kernel may still be writing into their buffers: cancel them and wait for every
+        // completion before the slots (and the buffers in them) are freed.
         let mut inner = self.inner.lock();
+        let abandoned: Vec<u64> = inner
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Abandoned(tag, _) => Some(*tag),
+                _ => None,
+            })
+            .collect();
+        for tag in abandoned {
+            inner.cancel(tag);
+        }
         loop {
             inner.reap();
-            let n = inner.in_flight();
-            if n == 0 || inner.uring.submit_and_wait(1).is_err() {
-                break;
+            if inner.in_flight() == 0 {
+                return;
+            }
+            match inner.uring.submit_and_wait(1) {
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
             }
         }
+        // The kernel would not let us wait: leak the buffers rather than free memory it may
+        // still write to.
+        std::mem::forget(std::mem::take(&mut inner.slots));
     }
 }
 
-/// One read or write in flight; resolves to its result and its buffer.
+/// One operation in flight; resolves to its result and its buffer.
 pub(crate) struct Op {
     ring: Arc<Ring>,
     /// `None` once finished (or if submission failed).
     index: Option<usize>,
+    /// The `user_data` the kernel knows it by.
+    tag: u64,
+    /// Reads are cancelled when dropped (nobody wants their bytes); writes are not (a
+    /// dropped write still lands, see `File`).
+    cancel_on_drop: bool,
     data: Option<(Arc<StdFile>, Vec<u8>)>,
     err: Option<io::Error>,
 }
 
 impl Future for Op {
+    /// The kernel's result (bytes moved) and the buffer, which is not resized.
     type Output = (io::Result<usize>, Vec<u8>);
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -239,15 +414,16 @@ impl Future for Op {
             let err = me
                 .err
                 .take()
-                .unwrap_or_else(|| io::Error::other("io_uring op failed"));
+                .unwrap_or_else(|| io::Error::other("io_uring operation failed"));
             return Poll::Ready((Err(err), buf));
         };
+        // Page-cache reads complete without ever returning Pending: the budget makes a task
+        // that reads a file in a loop still yield to others.
+        let mut coop = ready!(coop::poll_proceed(cx));
         loop {
             {
                 let mut inner = me.ring.inner.lock();
-                // Reading the completion queue is a look at shared memory, no system call;
-                // reads served from the page cache often complete during submission, and
-                // this returns them without a round trip through the reactor.
+                // Reading the completion queue is a look at shared memory, no system call.
                 if matches!(inner.slots[index], Slot::Waiting(_)) {
                     inner.reap();
                 }
@@ -259,34 +435,35 @@ impl Future for Op {
                         inner.hand_off();
                         drop(inner);
                         me.index = None;
-                        let (_, mut buf) = me.data.take().expect("Op data present while in flight");
+                        let (_, buf) = me.data.take().expect("Op data present while in flight");
                         let res = if result < 0 {
                             Err(io::Error::from_raw_os_error(-result))
                         } else {
-                            if buf.len() > result as usize {
-                                buf.truncate(result as usize);
-                            }
                             Ok(result as usize)
                         };
+                        coop.made_progress();
                         return Poll::Ready((res, buf));
                     }
-                    Slot::Waiting(waker) => *waker = Some(cx.waker().clone()),
-                    Slot::Free | Slot::Abandoned(_) => {
+                    Slot::Waiting(waker) => match waker {
+                        Some(w) if w.will_wake(cx.waker()) => {}
+                        _ => *waker = Some(cx.waker().clone()),
+                    },
+                    Slot::Free | Slot::Abandoned(..) => {
                         unreachable!("Op's slot reused while in flight")
                     }
                 }
             }
-            match me.ring.fd.poll_read_ready(cx) {
+            match me.ring.registration.poll_read_ready(cx) {
                 Poll::Pending => return Poll::Pending,
-                Poll::Ready(Ok(mut guard)) => {
+                Poll::Ready(Ok(event)) => {
                     // Clear first, then drain: a completion queued after the drain sets the
                     // readiness again, so none is missed.
-                    guard.clear_ready();
+                    me.ring.registration.clear_readiness(event);
                     me.ring.inner.lock().reap();
                 }
                 Poll::Ready(Err(e)) => {
                     // The reactor is gone (runtime shutting down): the operation stays in
-                    // flight; its buffer is kept by the slot until the ring is dropped.
+                    // flight; its buffer moves to the slot when this `Op` is dropped.
                     return Poll::Ready((Err(e), Vec::new()));
                 }
             }
@@ -307,7 +484,14 @@ impl Drop for Op {
             }
             _ => {
                 let data: Box<dyn Any + Send> = Box::new(self.data.take());
-                inner.slots[index] = Slot::Abandoned(data);
+                inner.slots[index] = Slot::Abandoned(self.tag, data);
+                if self.cancel_on_drop {
+                    inner.cancel(self.tag);
+                }
+                inner.hand_off();
+                drop(inner);
+                self.ring.watch_abandoned();
+                return;
             }
         }
         inner.hand_off();
@@ -315,152 +499,5 @@ impl Drop for Op {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn runtimes() -> Vec<crate::runtime::Runtime> {
-        vec![
-            crate::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap(),
-            crate::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap(),
-        ]
-    }
-
-    fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
-        let path = std::env::temp_dir().join(format!("weft-uring-{name}-{}", std::process::id()));
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
-    fn open_fds() -> usize {
-        std::fs::read_dir("/proc/self/fd").unwrap().count()
-    }
-
-    /// The ring, or `None` (with a note) where io_uring is unavailable.
-    fn ring() -> Option<Arc<Ring>> {
-        match Ring::probe() {
-            Ok(r) => Some(Arc::new(r)),
-            Err(e) => {
-                println!("note: io_uring unavailable here ({e}); the blocking pool would be used");
-                None
-            }
-        }
-    }
-
-    #[test]
-    fn read_and_write_at_offsets() {
-        for rt in runtimes() {
-            rt.block_on(async {
-                let Some(ring) = ring() else { return };
-                let path = temp_file("rw", b"0123456789");
-                let file = Arc::new(
-                    std::fs::OpenOptions::new()
-                        .read(true)
-                        .write(true)
-                        .open(&path)
-                        .unwrap(),
-                );
-                let (n, buf) = ring.read_at(file.clone(), Vec::new(), 4, 3).await;
-                assert_eq!(n.unwrap(), 4);
-                assert_eq!(buf, b"3456");
-                let (n, _) = ring.write_at(file.clone(), b"ab".to_vec(), 8).await;
-                assert_eq!(n.unwrap(), 2);
-                assert_eq!(std::fs::read(&path).unwrap(), b"01234567ab");
-                let (n, buf) = ring.read_at(file.clone(), Vec::new(), 4, 100).await;
-                assert_eq!((n.unwrap(), buf.len()), (0, 0));
-                std::fs::remove_file(&path).unwrap();
-            });
-        }
-    }
-
-    #[test]
-    fn errors_come_back_as_io_errors() {
-        for rt in runtimes() {
-            rt.block_on(async {
-                let Some(ring) = ring() else { return };
-                let path = temp_file("err", b"x");
-                let ro = Arc::new(std::fs::File::open(&path).unwrap());
-                let (res, _) = ring.write_at(ro, b"no".to_vec(), 0).await;
-                assert_eq!(res.unwrap_err().raw_os_error(), Some(libc::EBADF));
-                std::fs::remove_file(&path).unwrap();
-            });
-        }
-    }
-
-    #[test]
-    fn many_concurrent_ops_from_many_tasks() {
-        for rt in runtimes() {
-            rt.block_on(async {
-                let Some(ring) = ring() else { return };
-                let data: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
-                let path = temp_file("many", &data);
-                let file = Arc::new(std::fs::File::open(&path).unwrap());
-                let mut handles = Vec::new();
-                for t in 0..16u64 {
-                    let (ring, file) = (ring.clone(), file.clone());
-                    handles.push(crate::spawn(async move {
-                        for i in 0..50u64 {
-                            let off = (t * 7919 + i * 4099) % ((1 << 20) - 4096);
-                            let (n, buf) = ring.read_at(file.clone(), Vec::new(), 4096, off).await;
-                            assert_eq!(n.unwrap(), 4096);
-                            let want: Vec<u8> =
-                                (off..off + 4096).map(|i| (i % 251) as u8).collect();
-                            assert_eq!(buf, want);
-                        }
-                    }));
-                }
-                for h in handles {
-                    h.await.unwrap();
-                }
-                std::fs::remove_file(&path).unwrap();
-            });
-        }
-    }
-
-    #[test]
-    fn dropped_ops_keep_buffers_alive_and_leak_no_fd() {
-        for rt in runtimes() {
-            rt.block_on(async {
-                let Some(ring) = ring() else { return };
-                let path = temp_file("drop", &vec![9u8; 1 << 20]);
-                let mut fds = Vec::new();
-                for _ in 0..64 {
-                    let file = Arc::new(std::fs::File::open(&path).unwrap());
-                    fds.push(file.as_raw_fd());
-                    let mut op = ring.read_at(file, Vec::new(), 1 << 20, 0);
-                    // Poll once so it is in flight, then drop it (file handle included).
-                    let waker = futures_noop_waker();
-                    let _ = Pin::new(&mut op).poll(&mut Context::from_waker(&waker));
-                    drop(op);
-                }
-                // A later op reaps the abandoned completions.
-                let file = Arc::new(std::fs::File::open(&path).unwrap());
-                let (n, _) = ring.read_at(file, Vec::new(), 16, 0).await;
-                assert_eq!(n.unwrap(), 16);
-                // Abandoned ops keep their files open until they complete; dropping the ring
-                // waits for them all. Then no descriptor refers to the file any more (other
-                // tests in this process may reuse the numbers, for other files).
-                drop(ring);
-                for fd in fds {
-                    let target = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok();
-                    assert_ne!(target.as_deref(), Some(path.as_path()), "fd {fd} leaked");
-                }
-                std::fs::remove_file(&path).unwrap();
-            });
-        }
-    }
-
-    fn futures_noop_waker() -> Waker {
-        struct Noop;
-        impl std::task::Wake for Noop {
-            fn wake(self: std::sync::Arc<Self>) {}
-        }
-        Waker::from(std::sync::Arc::new(Noop))
-    }
-}
+#[path = "uring_tests.rs"]
+mod tests;

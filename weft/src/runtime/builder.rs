@@ -35,6 +35,8 @@ pub struct Builder {
     global_queue_interval: Option<u32>,
     enable_io: bool,
     enable_time: bool,
+    /// Files use io_uring where the kernel allows it (with I/O enabled); on by default.
+    io_uring: bool,
     start_paused: bool,
     nevents: usize,
 }
@@ -84,6 +86,7 @@ impl Builder {
             global_queue_interval: None,
             enable_io: false,
             enable_time: false,
+            io_uring: true,
             start_paused: false,
             nevents: 1024,
         }
@@ -109,6 +112,41 @@ impl Builder {
     /// ```
     pub fn enable_io(&mut self) -> &mut Self {
         self.enable_io = true;
+        self
+    }
+
+    /// Enables the I/O driver and lets files use io_uring (Linux), which is already the default
+    /// once I/O is enabled; the name is tokio's (where io_uring is unstable and off by default).
+    ///
+    /// On the first file operation the runtime sets up one io_uring and probes it. Where the
+    /// kernel lacks io_uring or an opcode weft needs, or forbids it (`ENOSYS`, `EPERM`, e.g.
+    /// seccomp or `kernel.io_uring_disabled`), files quietly use the blocking pool instead.
+    /// On other systems this only enables I/O.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().enable_io_uring().build().unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn enable_io_uring(&mut self) -> &mut Self {
+        self.enable_io = true;
+        self.io_uring = true;
+        self
+    }
+
+    /// Keeps files off io_uring: every file operation runs on the blocking pool, as in tokio.
+    /// **A weft extension.** Useful where io_uring is allowed but unwanted (auditing, a kernel
+    /// with known io_uring bugs), and to test the fallback.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .disable_io_uring()
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn disable_io_uring(&mut self) -> &mut Self {
+        self.io_uring = false;
         self
     }
 
@@ -313,6 +351,7 @@ impl Builder {
         let (driver, driver_handle) = driver::Driver::new(driver::Cfg {
             enable_io: self.enable_io,
             enable_time: self.enable_time,
+            enable_io_uring: self.enable_io && self.io_uring,
             start_paused: self.start_paused,
             nevents: self.nevents,
         })?;
@@ -390,6 +429,7 @@ impl fmt::Debug for Builder {
             .field("global_queue_interval", &self.global_queue_interval)
             .field("enable_io", &self.enable_io)
             .field("enable_time", &self.enable_time)
+            .field("io_uring", &self.io_uring)
             .field("start_paused", &self.start_paused)
             .finish()
     }

@@ -18,6 +18,8 @@ use std::time::Duration;
 pub(crate) struct Cfg {
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
+    /// Files may use io_uring (needs `enable_io`; see `crate::fs::uring`).
+    pub(crate) enable_io_uring: bool,
     pub(crate) start_paused: bool,
     pub(crate) nevents: usize,
 }
@@ -35,6 +37,11 @@ pub(crate) struct Handle {
     io: IoHandle,
     /// The timer wheels and the clock; `None` without `enable_time`.
     pub(crate) time: Option<crate::time::driver::Handle>,
+    /// The runtime's io_uring for files: set up on first use, `None` inside if io_uring is
+    /// disabled or the kernel refuses it.
+    #[cfg(target_os = "linux")]
+    uring: std::sync::OnceLock<Option<std::sync::Arc<crate::fs::uring::Ring>>>,
+    enable_io_uring: bool,
 }
 
 #[derive(Debug)]
@@ -77,6 +84,9 @@ impl Driver {
             Handle {
                 io,
                 time: time_handle,
+                #[cfg(target_os = "linux")]
+                uring: std::sync::OnceLock::new(),
+                enable_io_uring: cfg.enable_io_uring,
             },
         ))
     }
@@ -129,6 +139,23 @@ impl Handle {
             IoHandle::Enabled(h) => Some(h),
             IoHandle::Disabled(_) => None,
         }
+    }
+
+    /// The runtime's io_uring, set up and probed on the first call; `None` if disabled, without
+    /// I/O, or refused by the kernel (then files use the blocking pool).
+    #[cfg(target_os = "linux")]
+    pub(crate) fn uring(&self) -> Option<&std::sync::Arc<crate::fs::uring::Ring>> {
+        if !self.enable_io_uring {
+            return None;
+        }
+        let io = self.io()?;
+        self.uring
+            .get_or_init(|| {
+                crate::fs::uring::Ring::new(io)
+                    .ok()
+                    .map(std::sync::Arc::new)
+            })
+            .as_ref()
     }
 }
 
