@@ -117,6 +117,8 @@ struct Inner {
     seekable: bool,
     /// io_uring refused this descriptor (`EINVAL`): its operations use the blocking pool.
     no_ring: bool,
+    /// `RWF_NOWAIT` is unsupported here: skip the page-cache fast path.
+    no_nowait: bool,
 }
 
 enum State {
@@ -234,6 +236,7 @@ impl File {
                 seek_to: None,
                 seekable: false,
                 no_ring: false,
+                no_nowait: false,
             }),
         }
     }
@@ -614,6 +617,74 @@ impl File {
     }
 }
 
+/// The read fast path (io_uring runtimes only, so that `disable_io_uring` really means the
+/// blocking pool): reads what the page cache holds straight into `dst` with one
+/// `preadv2(RWF_NOWAIT)` on this thread. After an absolute seek it reads at that offset and
+/// keeps the seek deferred (moved past the bytes read) instead of calling `lseek`.
+/// `Ready(None)`: not cached, or unsupported; use the ring.
+#[cfg(target_os = "linux")]
+fn read_cached(
+    std: &std::fs::File,
+    inner: &mut Inner,
+    cx: &mut Context<'_>,
+    dst: &mut ReadBuf<'_>,
+    len: usize,
+) -> Poll<Option<io::Result<()>>> {
+    if !fast_path(inner) {
+        return Poll::Ready(None);
+    }
+    // One system call that never waits: spend budget as a read from a socket would.
+    let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
+    let res = super::uring::read_nowait(std, dst.initialize_unfilled_to(len), inner.seek_to);
+    Poll::Ready(match res {
+        Ok(n) => {
+            dst.advance(n);
+            if let Some(at) = &mut inner.seek_to {
+                *at += n as u64;
+            }
+            coop.made_progress();
+            Some(Ok(()))
+        }
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            inner.no_nowait = true;
+            None
+        }
+        Err(e) => Some(Err(e)),
+    })
+}
+
+/// Whether this `File` tries the page cache first (io_uring runtimes only).
+#[cfg(target_os = "linux")]
+fn fast_path(inner: &Inner) -> bool {
+    !inner.no_nowait && !inner.no_ring && super::uring::current_runtime_has_ring()
+}
+
+/// The write fast path, as [`read_cached`]: applies the pending seek (writes always go
+/// through the cursor, which `O_APPEND` needs), then one `pwritev2(RWF_NOWAIT)`.
+/// `None`: the seek is applied, the write must go to the ring.
+#[cfg(target_os = "linux")]
+fn write_cached(
+    std: &std::fs::File,
+    inner: &mut Inner,
+    src: &[u8],
+    seek_to: Option<u64>,
+    back: i64,
+) -> Option<io::Result<usize>> {
+    if let Err(e) = apply_seek(std, seek_to, back) {
+        return Some(Err(e));
+    }
+    match super::uring::write_nowait(std, src) {
+        Ok(n) => Some(Ok(n)),
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            inner.no_nowait = true;
+            None
+        }
+        Err(e) => Some(Err(e)),
+    }
+}
+
 /// io_uring does not handle this descriptor (no `read_iter`/`write_iter`): use the pool.
 #[cfg(target_os = "linux")]
 fn is_unsupported<T>(res: &io::Result<T>) -> bool {
@@ -683,8 +754,12 @@ impl AsyncRead for File {
                     if dst.remaining() == 0 {
                         return Poll::Ready(Ok(()));
                     }
-                    let buf = inner.take_buf();
                     let len = std::cmp::min(dst.remaining(), MAX_BUF);
+                    #[cfg(target_os = "linux")]
+                    if let Some(res) = ready!(read_cached(&me.std, inner, cx, dst, len)) {
+                        return Poll::Ready(res);
+                    }
+                    let buf = inner.take_buf();
                     let seek_to = inner.seek_to.take();
                     match Pending::read(&me.std, buf, len, seek_to, inner.no_ring) {
                         Ok(pending) => inner.state = State::Busy(pending),
@@ -739,10 +814,28 @@ impl AsyncWrite for File {
                     if src.is_empty() {
                         return Poll::Ready(Ok(0));
                     }
+                    // Budget first, before anything that cannot be undone.
+                    #[cfg(target_os = "linux")]
+                    let mut coop = match fast_path(inner) {
+                        true => Some(ready!(crate::runtime::coop::poll_proceed(cx))),
+                        false => None,
+                    };
                     let mut buf = inner.take_buf();
-                    let back = buf.discard_read();
-                    let seek_to = inner.seek_to.take();
-                    buf.fill_from(&src[..std::cmp::min(src.len(), MAX_BUF)]);
+                    #[allow(unused_mut)]
+                    let (mut back, mut seek_to) = (buf.discard_read(), inner.seek_to.take());
+                    let src = &src[..std::cmp::min(src.len(), MAX_BUF)];
+                    #[cfg(target_os = "linux")]
+                    if let Some(coop) = &mut coop {
+                        if let Some(res) = write_cached(&me.std, inner, src, seek_to, back) {
+                            if res.is_ok() {
+                                coop.made_progress();
+                            }
+                            inner.state = State::Idle(Some(buf));
+                            return Poll::Ready(res);
+                        }
+                        (seek_to, back) = (None, 0);
+                    }
+                    buf.fill_from(src);
                     match Pending::write(&me.std, buf, seek_to, back, inner.no_ring) {
                         Ok(pending) => inner.state = State::Busy(pending),
                         Err((e, mut buf)) => {
