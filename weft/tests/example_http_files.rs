@@ -340,7 +340,7 @@ rt_test! {
             let r = get(addr, path).await;
             assert_eq!(r.status, 200, "{path}");
             assert_eq!(r.header("content-type"), ctype, "{path}");
-            assert_eq!(r.body, path[1..].as_bytes(), "{path}");
+            assert_eq!(r.body, &path.as_bytes()[1..], "{path}");
         }
 
         let base = format!("http://{addr}");
