@@ -149,6 +149,16 @@ pub async fn serve(
                         // Per-connection failures (a reset before accept, EMFILE) must not end
                         // the server.
                         eprintln!("accept failed: {e}");
+                        if !matches!(
+                            e.kind(),
+                            io::ErrorKind::ConnectionAborted
+                                | io::ErrorKind::ConnectionReset
+                                | io::ErrorKind::Interrupted
+                        ) {
+                            // Out of descriptors or memory: the next accept would fail the
+                            // same way at once; pause rather than spin.
+                            weft::time::sleep(Duration::from_millis(100)).await;
+                        }
                         continue;
                     }
                 };
@@ -946,6 +956,69 @@ mod tests {
             parse_http_date("Sat, 29 Feb 2020 00:00:00 GMT"),
             Some(1_582_934_400)
         );
+    }
+
+    /// The body of a big file comes in frames of at most [`CHUNK`] bytes, read as they are
+    /// sent, and the bytes are the file's from its position on.
+    #[test]
+    fn file_body_streams_in_frames() {
+        use hyper::body::Body as _;
+        let path =
+            std::env::temp_dir().join(format!("weft-http-files-body-{}", std::process::id()));
+        let contents: Vec<u8> = (0..3 * CHUNK + 1000).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &contents).unwrap();
+        for rt in [
+            weft::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            weft::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap(),
+        ] {
+            rt.block_on(async {
+                let mut file = File::open(&path).await.unwrap();
+                file.seek(io::SeekFrom::Start(10)).await.unwrap();
+                let mut body = Body::File(FileBody {
+                    file,
+                    remaining: contents.len() as u64 - 10,
+                    chunk: Vec::new(),
+                });
+                assert_eq!(body.size_hint().exact(), Some(contents.len() as u64 - 10));
+                let mut got = Vec::new();
+                let mut frames = 0;
+                while let Some(frame) =
+                    std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await
+                {
+                    let data = frame.unwrap().into_data().unwrap();
+                    assert!(!data.is_empty() && data.len() <= CHUNK);
+                    got.extend_from_slice(&data);
+                    frames += 1;
+                }
+                assert!(body.is_end_stream());
+                assert!(frames >= 4, "{frames} frames");
+                assert!(got == contents[10..]);
+
+                // A file that shrinks under the body is an error, not a short response.
+                let file = File::open(&path).await.unwrap();
+                let mut body = Body::File(FileBody {
+                    file,
+                    remaining: contents.len() as u64 + 1,
+                    chunk: Vec::new(),
+                });
+                let err = loop {
+                    match std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+                        Some(Ok(_)) => continue,
+                        Some(Err(e)) => break e,
+                        None => panic!("the body ended short without an error"),
+                    }
+                };
+                assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
+            });
+        }
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]
