@@ -7,7 +7,7 @@
 mod support;
 
 #[allow(dead_code)]
-#[path = "../examples/http_files.rs"]
+#[path = "../examples/http_files/main.rs"]
 mod http_files;
 
 use std::path::{Path, PathBuf};
