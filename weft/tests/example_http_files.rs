@@ -495,7 +495,7 @@ rt_test! {
         let server = start(config(&f)).await;
         let addr = server.addr;
 
-        for path in ["/missing.txt", "/sub/missing/", "/hello.txt/child", "/dangling"] {
+        for path in ["/missing.txt", "/sub/missing/", "/hello.txt/child", "/hello.txt/", "/dangling"] {
             let r = get(addr, path).await;
             assert_eq!(r.status, 404, "{path}");
             assert!(String::from_utf8_lossy(&r.body).contains("not found"), "{path}");
@@ -589,6 +589,16 @@ rt_test! {
         // A partial request head: the server gives up and closes (maybe after a 408).
         let reply = raw(addr, "GET /hello.txt HTTP/1.1\r\nHost: x\r\n").await;
         assert!(reply.is_empty() || reply.starts_with("HTTP/1.1 408"), "{reply}");
+        // A partial second head after a complete request: hyper's own per-head timeout (the
+        // server's first-request deadline no longer applies once a request has arrived).
+        let reply = raw(
+            addr,
+            "GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: x\r\n",
+        )
+        .await;
+        assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+        assert_eq!(reply.matches("HTTP/1.1 200").count(), 1, "{reply}");
+        assert!(reply.ends_with("hello, files\n") || reply.contains("HTTP/1.1 408"), "{reply}");
         // A client that sends nothing at all (hyper-util is still waiting to tell h1 from h2).
         assert_eq!(raw(addr, "").await, "");
         // Half of the HTTP/2 preface.

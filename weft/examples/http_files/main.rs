@@ -333,6 +333,10 @@ async fn respond(site: &Site, req: &Request<Incoming>) -> Result<Response<Body>,
             "403 not a regular file\n".to_string(),
         ));
     }
+    if raw_path.ends_with('/') {
+        // As open(2) would say for "file/": a file is not a folder.
+        return Err(fs_error(io::Error::from_raw_os_error(libc::ENOTDIR)));
+    }
     serve_file(req, &real, &wanted).await
 }
 
