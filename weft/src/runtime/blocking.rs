@@ -6,9 +6,11 @@
 //! At shutdown, jobs that have not started are cancelled (their `JoinHandle` reports
 //! cancellation) except mandatory ones (worker loops), which still run.
 
+use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::runtime::task::{self, Id, JoinHandle, Notified, Schedule, Task, UnownedTask};
 use crate::runtime::{coop, Callback, ThreadNameFn};
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
@@ -39,25 +41,54 @@ pub(crate) struct PoolConfig {
 
 struct Inner {
     shared: Mutex<Shared>,
-    /// Idle threads wait here for work.
-    condvar: Condvar,
+    /// `Shared::shutdown`, readable without the lock by a thread about to start a job.
+    is_shutdown: AtomicBool,
     /// `shutdown` waits here for the last thread to leave.
     shutdown_cv: Condvar,
     config: PoolConfig,
 }
 
 struct Shared {
+    /// Jobs waiting for a thread. Never non-empty while `idle` is: a thread goes idle only
+    /// when it finds the queue empty, and a job is queued only when no thread is idle.
     queue: VecDeque<Job>,
     num_th: usize,
-    num_idle: usize,
-    /// Wake-ups handed to idle threads and not yet taken.
-    num_notify: usize,
+    /// Threads waiting for a job, the most recently idle last. A new job is handed straight
+    /// to the last one: its cache is warm, it may not even be asleep yet, and the threads at
+    /// the bottom are left to reach their keep-alive and exit.
+    idle: Vec<Arc<Mailbox>>,
     shutdown: bool,
     worker_threads: HashMap<usize, std::thread::JoinHandle<()>>,
     next_thread_id: usize,
     /// A thread that left on keep-alive expiry; the next one to leave joins it, so exiting
     /// threads are always joined by someone.
     last_exiting_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Where a spawner hands a job to an idle pool thread.
+struct Mailbox {
+    /// Filled under `Shared`'s lock, by the spawner that took this mailbox off `Shared::idle`;
+    /// emptied by the owning thread. So under `Shared`'s lock, a mailbox that is neither in
+    /// `idle` nor owned by a running thread holds a job.
+    job: Mutex<Option<Job>>,
+    /// The owning thread, parked while it waits (`std::thread::park`: an unpark of a thread
+    /// that is not parked yet costs no system call).
+    thread: std::thread::Thread,
+}
+
+/// What a pool thread knows about itself, for [`BlockingTask`] to reach.
+struct PoolThread {
+    inner: Arc<Inner>,
+    mailbox: Arc<Mailbox>,
+    /// Set while the thread runs a job of its own (not one nested inside it, such as another
+    /// runtime's job run inline by that runtime's shutdown).
+    armed: Cell<bool>,
+    /// The thread put itself on `Shared::idle` when its job's closure returned.
+    idle_early: Cell<bool>,
+}
+
+thread_local! {
+    static POOL_THREAD: RefCell<Option<PoolThread>> = const { RefCell::new(None) };
 }
 
 struct Job {
@@ -95,7 +126,37 @@ impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
             .func
             .take()
             .expect("a blocking task was polled after it completed");
-        Poll::Ready(coop::with_unconstrained(func))
+        let armed = PoolThread::disarm();
+        let out = coop::with_unconstrained(func);
+        if armed {
+            PoolThread::job_returned();
+        }
+        Poll::Ready(out)
+    }
+}
+
+impl PoolThread {
+    /// True if this is a pool thread about to run the closure of the job it picked up.
+    fn disarm() -> bool {
+        POOL_THREAD
+            .try_with(|t| t.borrow().as_ref().is_some_and(|t| t.armed.replace(false)))
+            .unwrap_or(false)
+    }
+
+    /// The closure has returned; what is left of the job is storing its output and waking
+    /// the `JoinHandle`. The awaiting task often spawns its next job right after that wake,
+    /// so the thread offers itself for work now: that job then comes straight to this thread
+    /// instead of starting a new one (no idle thread yet) or waking another one.
+    fn job_returned() {
+        let _ = POOL_THREAD.try_with(|t| {
+            if let Some(t) = &*t.borrow() {
+                let mut shared = t.inner.shared.lock();
+                if shared.queue.is_empty() && !shared.shutdown {
+                    shared.idle.push(t.mailbox.clone());
+                    t.idle_early.set(true);
+                }
+            }
+        });
     }
 }
 
@@ -107,14 +168,13 @@ impl BlockingPool {
                     shared: Mutex::new(Shared {
                         queue: VecDeque::new(),
                         num_th: 0,
-                        num_idle: 0,
-                        num_notify: 0,
+                        idle: Vec::new(),
                         shutdown: false,
                         worker_threads: HashMap::new(),
                         next_thread_id: 0,
                         last_exiting_thread: None,
                     }),
-                    condvar: Condvar::new(),
+                    is_shutdown: AtomicBool::new(false),
                     shutdown_cv: Condvar::new(),
                     config,
                 }),
@@ -135,7 +195,11 @@ impl BlockingPool {
             return;
         }
         shared.shutdown = true;
-        inner.condvar.notify_all();
+        inner.is_shutdown.store(true, Ordering::Release);
+        // Idle threads wake, find no job and leave.
+        for idle in shared.idle.drain(..) {
+            idle.thread.unpark();
+        }
         let deadline = timeout.map(|t| Instant::now().checked_add(t));
         while shared.num_th > 0 {
             shared = match deadline {
@@ -180,10 +244,6 @@ impl Drop for BlockingPool {
 }
 
 impl Job {
-    fn run(self) {
-        self.task.run();
-    }
-
     fn shutdown_or_run_if_mandatory(self) {
         if self.mandatory {
             self.task.run();
@@ -244,30 +304,31 @@ impl Spawner {
             job.shutdown_or_run_if_mandatory();
             return Ok(());
         }
+        if let Some(idle) = shared.idle.pop() {
+            *idle.job.lock() = Some(job);
+            drop(shared);
+            // After unlocking, so the woken thread does not wait for our lock.
+            idle.thread.unpark();
+            return Ok(());
+        }
         shared.queue.push_back(job);
-        if shared.num_idle == 0 {
-            if shared.num_th < inner.config.thread_cap {
-                let id = shared.next_thread_id;
-                match self.spawn_thread(id) {
-                    Ok(handle) => {
-                        shared.next_thread_id += 1;
-                        shared.num_th += 1;
-                        shared.worker_threads.insert(id, handle);
-                    }
-                    Err(e) if shared.num_th == 0 => {
-                        let job = shared.queue.pop_back();
-                        drop(shared);
-                        drop(job);
-                        return Err(e);
-                    }
-                    // Other threads will get to the job.
-                    Err(_) => {}
+        if shared.num_th < inner.config.thread_cap {
+            let id = shared.next_thread_id;
+            match self.spawn_thread(id) {
+                Ok(handle) => {
+                    shared.next_thread_id += 1;
+                    shared.num_th += 1;
+                    shared.worker_threads.insert(id, handle);
                 }
+                Err(e) if shared.num_th == 0 => {
+                    let job = shared.queue.pop_back();
+                    drop(shared);
+                    drop(job);
+                    return Err(e);
+                }
+                // Other threads will get to the job.
+                Err(_) => {}
             }
-        } else {
-            shared.num_idle -= 1;
-            shared.num_notify += 1;
-            inner.condvar.notify_one();
         }
         Ok(())
     }
@@ -297,49 +358,43 @@ impl Spawner {
     /// Idle threads in the pool.
     #[allow(dead_code)] // read by the runtime metrics
     pub(crate) fn num_idle_threads(&self) -> usize {
-        self.inner.shared.lock().num_idle
+        self.inner.shared.lock().idle.len()
     }
 }
 
+/// Why a pool thread stops looking for work.
+enum Leave {
+    Shutdown,
+    /// Keep-alive expired; the thread joins this one (an earlier leaver) on its way out.
+    KeepAlive(Option<std::thread::JoinHandle<()>>),
+}
+
 impl Inner {
-    fn run(&self, id: usize) {
+    fn run(self: &Arc<Self>, id: usize) {
         if let Some(f) = &self.config.after_start {
             f();
         }
+        let mailbox = Arc::new(Mailbox {
+            job: Mutex::new(None),
+            thread: std::thread::current(),
+        });
+        POOL_THREAD.with(|t| {
+            *t.borrow_mut() = Some(PoolThread {
+                inner: self.clone(),
+                mailbox: mailbox.clone(),
+                armed: Cell::new(false),
+                idle_early: Cell::new(false),
+            });
+        });
+        let mut is_idle = false;
+        let leave = loop {
+            match self.next_job(id, &mailbox, is_idle) {
+                Ok(job) => is_idle = self.run_job(job),
+                Err(leave) => break leave,
+            }
+        };
+        POOL_THREAD.with(|t| t.borrow_mut().take());
         let mut shared = self.shared.lock();
-        let mut join_on_exit = None;
-        'main: loop {
-            while let Some(job) = shared.queue.pop_front() {
-                drop(shared);
-                job.run();
-                shared = self.shared.lock();
-            }
-            shared.num_idle += 1;
-            while !shared.shutdown {
-                let start = Instant::now();
-                shared = self.condvar.wait_timeout(shared, self.config.keep_alive);
-                if shared.num_notify != 0 {
-                    // The spawner already took us off the idle count.
-                    shared.num_notify -= 1;
-                    continue 'main;
-                }
-                if !shared.shutdown && start.elapsed() >= self.config.keep_alive {
-                    shared.num_idle -= 1;
-                    // Leave on keep-alive expiry; hand our handle to the next leaver.
-                    if let Some(me) = shared.worker_threads.remove(&id) {
-                        join_on_exit = shared.last_exiting_thread.replace(me);
-                    }
-                    break 'main;
-                }
-            }
-            shared.num_idle -= 1;
-            while let Some(job) = shared.queue.pop_front() {
-                drop(shared);
-                job.shutdown_or_run_if_mandatory();
-                shared = self.shared.lock();
-            }
-            break;
-        }
         shared.num_th -= 1;
         if shared.shutdown && shared.num_th == 0 {
             self.shutdown_cv.notify_all();
@@ -348,8 +403,73 @@ impl Inner {
         if let Some(f) = &self.config.before_stop {
             f();
         }
-        if let Some(handle) = join_on_exit {
+        if let Leave::KeepAlive(Some(handle)) = leave {
             let _ = handle.join();
+        }
+    }
+
+    /// Runs (or, once shutdown has begun, cancels) a job. Returns whether the thread is on
+    /// the idle list already.
+    fn run_job(&self, job: Job) -> bool {
+        if !job.mandatory && self.is_shutdown.load(Ordering::Acquire) {
+            job.task.shutdown();
+            return false;
+        }
+        POOL_THREAD.with(|t| {
+            if let Some(t) = &*t.borrow() {
+                t.armed.set(true);
+                t.idle_early.set(false);
+            }
+        });
+        job.task.run();
+        POOL_THREAD.with(|t| {
+            t.borrow().as_ref().is_some_and(|t| {
+                t.armed.set(false);
+                t.idle_early.get()
+            })
+        })
+    }
+
+    /// The next job for this thread: queued, or handed to its mailbox while it is idle.
+    fn next_job(&self, id: usize, mailbox: &Arc<Mailbox>, is_idle: bool) -> Result<Job, Leave> {
+        if !is_idle {
+            let mut shared = self.shared.lock();
+            if let Some(job) = shared.queue.pop_front() {
+                return Ok(job);
+            }
+            if shared.shutdown {
+                return Err(Leave::Shutdown);
+            }
+            shared.idle.push(mailbox.clone());
+        }
+        let deadline = Instant::now() + self.config.keep_alive;
+        loop {
+            if let Some(job) = mailbox.job.lock().take() {
+                return Ok(job);
+            }
+            let now = Instant::now();
+            if now < deadline && !self.is_shutdown.load(Ordering::Acquire) {
+                std::thread::park_timeout(deadline - now);
+                continue;
+            }
+            let mut shared = self.shared.lock();
+            // A job may have come in just now.
+            if let Some(job) = mailbox.job.lock().take() {
+                return Ok(job);
+            }
+            if let Some(pos) = shared.idle.iter().position(|m| Arc::ptr_eq(m, mailbox)) {
+                shared.idle.remove(pos);
+            }
+            if shared.shutdown {
+                return Err(Leave::Shutdown);
+            }
+            // Keep-alive expired: hand our handle to the next leaver.
+            let me = shared.worker_threads.remove(&id);
+            let join = match me {
+                Some(me) => shared.last_exiting_thread.replace(me),
+                None => None,
+            };
+            return Err(Leave::KeepAlive(join));
         }
     }
 }
