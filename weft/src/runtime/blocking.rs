@@ -349,7 +349,7 @@ impl Spawner {
             builder = builder.stack_size(size);
         }
         let inner = self.inner.clone();
-        builder.spawn(move || inner.run(id))
+        builder.spawn(move || Inner::run(&inner, id))
     }
 
     /// Jobs waiting for a thread.
@@ -379,8 +379,8 @@ enum Leave {
 }
 
 impl Inner {
-    fn run(self: &Arc<Self>, id: usize) {
-        if let Some(f) = &self.config.after_start {
+    fn run(this: &Arc<Inner>, id: usize) {
+        if let Some(f) = &this.config.after_start {
             f();
         }
         let mailbox = Arc::new(Mailbox {
@@ -389,7 +389,7 @@ impl Inner {
         });
         POOL_THREAD.with(|t| {
             *t.borrow_mut() = Some(PoolThread {
-                inner: self.clone(),
+                inner: this.clone(),
                 mailbox: mailbox.clone(),
                 armed: Cell::new(false),
                 idle_early: Cell::new(false),
@@ -397,19 +397,19 @@ impl Inner {
         });
         let mut is_idle = false;
         let leave = loop {
-            match self.next_job(id, &mailbox, is_idle) {
-                Ok(job) => is_idle = self.run_job(job),
+            match this.next_job(id, &mailbox, is_idle) {
+                Ok(job) => is_idle = this.run_job(job),
                 Err(leave) => break leave,
             }
         };
         POOL_THREAD.with(|t| t.borrow_mut().take());
-        let mut shared = self.shared.lock();
+        let mut shared = this.shared.lock();
         shared.num_th -= 1;
         if shared.shutdown && shared.num_th == 0 {
-            self.shutdown_cv.notify_all();
+            this.shutdown_cv.notify_all();
         }
         drop(shared);
-        if let Some(f) = &self.config.before_stop {
+        if let Some(f) = &this.config.before_stop {
             f();
         }
         if let Leave::KeepAlive(Some(handle)) = leave {
