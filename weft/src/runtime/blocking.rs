@@ -6,14 +6,18 @@
 //! At shutdown, jobs that have not started are cancelled (their `JoinHandle` reports
 //! cancellation) except mandatory ones (worker loops), which still run.
 //!
-//! A round trip (spawn, run, wake the awaiting task) is what `fs` calls cost, so the hand-off
-//! is direct: an idle thread waits on its own mailbox, and a spawner puts the job there and
-//! unparks that one thread, after releasing the pool lock (no thundering herd, no woken thread
-//! waiting for the lock). A thread offers itself for work as soon as its closure returns, before
-//! the awaiting task is woken, so the task's next job goes to that thread rather than to a new
-//! one. Measured and rejected: spinning (or `sched_yield`-ing) briefly before parking; on two
-//! shared cores the spinner takes the CPU that the worker and the other pool threads need, and
-//! round trips got 10-70% slower.
+//! A round trip (spawn, run, wake the awaiting task) is what `fs` calls cost, so it is kept
+//! short. Each idle thread parks on its own (`std::thread::park`), not on a shared condvar: a
+//! spawner queues the job, takes the most recently idle thread off the idle list and unparks
+//! just that one, after releasing the pool lock (no herd, no woken thread waiting for the lock;
+//! a thread not asleep yet costs no system call to wake). Whichever thread looks at the queue
+//! first runs the job: often one that has just finished another, sooner than the woken one. A
+//! thread offers itself for work as soon as its closure returns, before the awaiting task is
+//! woken, so that task's next job goes to it rather than to a new thread. Measured and
+//! rejected: spinning (or `sched_yield`-ing) briefly before parking; on two shared cores the
+//! spinner takes the CPU that the worker and the other pool threads need, and round trips got
+//! 10-70% slower. Handing each job to one thread's private slot instead of the queue was
+//! about 3% slower on `fs_small_files`.
 
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Condvar, Mutex};
@@ -58,14 +62,14 @@ struct Inner {
 }
 
 struct Shared {
-    /// Jobs waiting for a thread. Never non-empty while `idle` is: a thread goes idle only
-    /// when it finds the queue empty, and a job is queued only when no thread is idle.
+    /// Jobs waiting for a thread. Whichever thread looks first takes the next one: often one
+    /// that has just finished a job, sooner than the idle thread woken for it.
     queue: VecDeque<Job>,
     num_th: usize,
-    /// Threads waiting for a job, the most recently idle last. A new job is handed straight
-    /// to the last one: its cache is warm, it may not even be asleep yet, and the threads at
-    /// the bottom are left to reach their keep-alive and exit.
-    idle: Vec<Arc<Mailbox>>,
+    /// Threads waiting for a job, the most recently idle last. Each new job wakes the last
+    /// one: its cache is warm, it may not even be asleep yet, and the threads at the bottom
+    /// are left to reach their keep-alive and exit.
+    idle: Vec<Arc<Waiter>>,
     shutdown: bool,
     worker_threads: HashMap<usize, std::thread::JoinHandle<()>>,
     next_thread_id: usize,
@@ -74,12 +78,11 @@ struct Shared {
     last_exiting_thread: Option<std::thread::JoinHandle<()>>,
 }
 
-/// Where a spawner hands a job to an idle pool thread.
-struct Mailbox {
-    /// Filled under `Shared`'s lock, by the spawner that took this mailbox off `Shared::idle`;
-    /// emptied by the owning thread. So under `Shared`'s lock, a mailbox that is neither in
-    /// `idle` nor owned by a running thread holds a job.
-    job: Mutex<Option<Job>>,
+/// How a spawner wakes one idle pool thread.
+struct Waiter {
+    /// Whether the thread is on `Shared::idle`; changed only under `Shared`'s lock. A spawner
+    /// that takes it off the list has queued a job and then unparks it.
+    listed: AtomicBool,
     /// The owning thread, parked while it waits (`std::thread::park`: an unpark of a thread
     /// that is not parked yet costs no system call).
     thread: std::thread::Thread,
@@ -88,12 +91,10 @@ struct Mailbox {
 /// What a pool thread knows about itself, for [`BlockingTask`] to reach.
 struct PoolThread {
     inner: Arc<Inner>,
-    mailbox: Arc<Mailbox>,
+    waiter: Arc<Waiter>,
     /// Set while the thread runs a job of its own (not one nested inside it, such as another
     /// runtime's job run inline by that runtime's shutdown).
     armed: Cell<bool>,
-    /// The thread put itself on `Shared::idle` when its job's closure returned.
-    idle_early: Cell<bool>,
 }
 
 thread_local! {
@@ -145,6 +146,15 @@ impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
 }
 
 impl PoolThread {
+    /// Marks whether this thread is about to run a job of its own.
+    fn arm(armed: bool) {
+        POOL_THREAD.with(|t| {
+            if let Some(t) = &*t.borrow() {
+                t.armed.set(armed);
+            }
+        });
+    }
+
     /// True if this is a pool thread about to run the closure of the job it picked up.
     fn disarm() -> bool {
         POOL_THREAD
@@ -161,8 +171,7 @@ impl PoolThread {
             if let Some(t) = &*t.borrow() {
                 let mut shared = t.inner.shared.lock();
                 if shared.queue.is_empty() && !shared.shutdown {
-                    shared.idle.push(t.mailbox.clone());
-                    t.idle_early.set(true);
+                    shared.list(&t.waiter);
                 }
             }
         });
@@ -207,6 +216,7 @@ impl BlockingPool {
         inner.is_shutdown.store(true, Ordering::Release);
         // Idle threads wake, find no job and leave.
         for idle in shared.idle.drain(..) {
+            idle.listed.store(false, Ordering::Release);
             idle.thread.unpark();
         }
         let deadline = timeout.map(|t| Instant::now().checked_add(t));
@@ -313,14 +323,14 @@ impl Spawner {
             job.shutdown_or_run_if_mandatory();
             return Ok(());
         }
+        shared.queue.push_back(job);
         if let Some(idle) = shared.idle.pop() {
-            *idle.job.lock() = Some(job);
+            idle.listed.store(false, Ordering::Release);
             drop(shared);
             // After unlocking, so the woken thread does not wait for our lock.
             idle.thread.unpark();
             return Ok(());
         }
-        shared.queue.push_back(job);
         if shared.num_th < inner.config.thread_cap {
             let id = shared.next_thread_id;
             match self.spawn_thread(id) {
@@ -383,22 +393,20 @@ impl Inner {
         if let Some(f) = &this.config.after_start {
             f();
         }
-        let mailbox = Arc::new(Mailbox {
-            job: Mutex::new(None),
+        let waiter = Arc::new(Waiter {
+            listed: AtomicBool::new(false),
             thread: std::thread::current(),
         });
         POOL_THREAD.with(|t| {
             *t.borrow_mut() = Some(PoolThread {
                 inner: this.clone(),
-                mailbox: mailbox.clone(),
+                waiter: waiter.clone(),
                 armed: Cell::new(false),
-                idle_early: Cell::new(false),
             });
         });
-        let mut is_idle = false;
         let leave = loop {
-            match this.next_job(id, &mailbox, is_idle) {
-                Ok(job) => is_idle = this.run_job(job),
+            match this.next_job(id, &waiter) {
+                Ok(job) => this.run_job(job),
                 Err(leave) => break leave,
             }
         };
@@ -417,68 +425,71 @@ impl Inner {
         }
     }
 
-    /// Runs (or, once shutdown has begun, cancels) a job. Returns whether the thread is on
-    /// the idle list already.
-    fn run_job(&self, job: Job) -> bool {
+    /// Runs (or, once shutdown has begun, cancels) a job.
+    fn run_job(&self, job: Job) {
         if !job.mandatory && self.is_shutdown.load(Ordering::Acquire) {
             job.task.shutdown();
-            return false;
+            return;
         }
-        POOL_THREAD.with(|t| {
-            if let Some(t) = &*t.borrow() {
-                t.armed.set(true);
-                t.idle_early.set(false);
-            }
-        });
+        PoolThread::arm(true);
         job.task.run();
-        POOL_THREAD.with(|t| {
-            t.borrow().as_ref().is_some_and(|t| {
-                t.armed.set(false);
-                t.idle_early.get()
-            })
-        })
+        PoolThread::arm(false);
     }
 
-    /// The next job for this thread: queued, or handed to its mailbox while it is idle.
-    fn next_job(&self, id: usize, mailbox: &Arc<Mailbox>, is_idle: bool) -> Result<Job, Leave> {
-        if !is_idle {
-            let mut shared = self.shared.lock();
-            if let Some(job) = shared.queue.pop_front() {
-                return Ok(job);
-            }
-            if shared.shutdown {
-                return Err(Leave::Shutdown);
-            }
-            shared.idle.push(mailbox.clone());
-        }
-        let deadline = Instant::now() + self.config.keep_alive;
+    /// The next job for this thread, waiting for one (up to the keep-alive) if need be.
+    fn next_job(&self, id: usize, waiter: &Arc<Waiter>) -> Result<Job, Leave> {
+        let mut deadline = None;
         loop {
-            if let Some(job) = mailbox.job.lock().take() {
-                return Ok(job);
+            // Still listed: nobody queued a job for us since we looked (or offered ourselves
+            // as our last closure returned), so there is nothing to take the lock for.
+            if !waiter.listed.load(Ordering::Acquire) {
+                let mut shared = self.shared.lock();
+                if let Some(job) = shared.queue.pop_front() {
+                    return Ok(job);
+                }
+                if shared.shutdown {
+                    return Err(Leave::Shutdown);
+                }
+                shared.list(waiter);
             }
+            let deadline = *deadline.get_or_insert_with(|| Instant::now() + self.config.keep_alive);
             let now = Instant::now();
             if now < deadline && !self.is_shutdown.load(Ordering::Acquire) {
                 std::thread::park_timeout(deadline - now);
                 continue;
             }
             let mut shared = self.shared.lock();
-            // A job may have come in just now.
-            if let Some(job) = mailbox.job.lock().take() {
+            shared.unlist(waiter);
+            if let Some(job) = shared.queue.pop_front() {
                 return Ok(job);
-            }
-            if let Some(pos) = shared.idle.iter().position(|m| Arc::ptr_eq(m, mailbox)) {
-                shared.idle.remove(pos);
             }
             if shared.shutdown {
                 return Err(Leave::Shutdown);
             }
             // Keep-alive expired: hand our handle to the next leaver.
-            let me = shared.worker_threads.remove(&id);
-            let join = match me {
+            let join = match shared.worker_threads.remove(&id) {
                 Some(me) => shared.last_exiting_thread.replace(me),
                 None => None,
             };
             return Err(Leave::KeepAlive(join));
+        }
+    }
+}
+
+impl Shared {
+    fn list(&mut self, waiter: &Arc<Waiter>) {
+        if !waiter.listed.load(Ordering::Relaxed) {
+            self.idle.push(waiter.clone());
+            waiter.listed.store(true, Ordering::Relaxed);
+        }
+    }
+
+    fn unlist(&mut self, waiter: &Arc<Waiter>) {
+        if waiter.listed.load(Ordering::Relaxed) {
+            if let Some(pos) = self.idle.iter().rposition(|w| Arc::ptr_eq(w, waiter)) {
+                self.idle.remove(pos);
+            }
+            waiter.listed.store(false, Ordering::Relaxed);
         }
     }
 }
