@@ -349,7 +349,10 @@ fs_test! {
         let dir = TempDir::new();
         let path = dir.join("f");
         std::fs::write(&path, b"0123456789").unwrap();
-        let mut f = File::options().read(true).write(true).open(&path).await.unwrap();
+        // From std: weft does not know the descriptor is seekable yet (a file weft opened
+        // itself may be known to be one from the start).
+        let std = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let mut f = File::from_std(std);
         // The first seek is a real one (it learns the file is seekable); later absolute ones
         // are deferred to the next operation.
         assert_eq!(f.seek(SeekFrom::Start(1)).await.unwrap(), 1);
@@ -434,18 +437,18 @@ fs_test! {
         let path = dir.join("f");
         let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 253) as u8).collect();
         std::fs::write(&path, &data).unwrap();
-        let evict = || {
-            let f = std::fs::File::open(&path).unwrap();
+        let evict = |path: &std::path::Path| {
+            let f = std::fs::File::open(path).unwrap();
             f.sync_all().unwrap();
             // SAFETY: a valid descriptor; advice only, it touches no memory of ours.
             let rc = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
             assert_eq!(rc, 0);
         };
-        evict();
+        evict(&path);
         let mut back = Vec::new();
         File::open(&path).await.unwrap().read_to_end(&mut back).await.unwrap();
         assert!(back == data, "sequential read of evicted data differs");
-        evict();
+        evict(&path);
         let mut f = File::open(&path).await.unwrap();
         let mut b = vec![0u8; 4096];
         for off in [3u64 << 20, 4096 * 7, 1 << 20, 0] {
@@ -456,6 +459,14 @@ fs_test! {
         let mut at = vec![0u8; 100];
         assert_eq!(f.read_at(&mut at, (2 << 20) + 5).await.unwrap(), 100);
         assert_eq!(at[..], data[(2 << 20) + 5..(2 << 20) + 105]);
+        // fs::read of a small file: the path may be cached while the data is not.
+        let small = dir.join("small");
+        let text: String = (0..300_000u32).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        std::fs::write(&small, &text).unwrap();
+        evict(&small);
+        assert!(weft::fs::read(&small).await.unwrap() == text.as_bytes());
+        evict(&small);
+        assert!(weft::fs::read_to_string(&small).await.unwrap() == text);
     }
 
     /// A pipe has no page cache: a read with nothing to read waits (on io_uring, or on the

@@ -231,6 +231,16 @@ impl File {
     /// # }).unwrap();
     /// ```
     pub fn from_std(std: std::fs::File) -> File {
+        File::with_seekable(std, false)
+    }
+
+    /// A regular file or directory just opened: known to be seekable, so its first seek to a
+    /// known position is deferred too.
+    pub(crate) fn from_std_seekable(std: std::fs::File) -> File {
+        File::with_seekable(std, true)
+    }
+
+    fn with_seekable(std: std::fs::File, seekable: bool) -> File {
         File {
             std: Arc::new(std),
             inner: Mutex::new(Inner {
@@ -238,7 +248,7 @@ impl File {
                 last_err: None,
                 pos: 0,
                 seek_to: None,
-                seekable: false,
+                seekable,
                 no_ring: false,
                 no_nowait: false,
             }),

@@ -23,7 +23,7 @@ pub(super) fn read_cached(
     }
     // One system call that never waits: spend budget as a read from a socket would.
     let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
-    let res = crate::fs::uring::read_nowait(std, dst.initialize_unfilled_to(len), inner.seek_to);
+    let res = crate::fs::nowait::read_nowait(std, dst.initialize_unfilled_to(len), inner.seek_to);
     Poll::Ready(match res {
         Ok(n) => {
             dst.advance(n);
@@ -60,7 +60,7 @@ pub(super) fn write_cached(
     if let Err(e) = apply_seek(std, seek_to, back) {
         return Some(Err(e));
     }
-    match crate::fs::uring::write_nowait(std, src) {
+    match crate::fs::nowait::write_nowait(std, src) {
         Ok(n) => Some(Ok(n)),
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
         Err(e) if e.kind() == io::ErrorKind::Unsupported => {
