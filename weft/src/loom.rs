@@ -1,29 +1,29 @@
 //! The one place that picks std or loom primitives.
 //!
-//! Under `cfg(loom)` every atomic, lock, cell and thread comes from `loom`, so the lock-free
+//! Under `cfg(weft_loom)` every atomic, lock, cell and thread comes from `loom`, so the lock-free
 //! parts of weft can be model-checked; otherwise they are std's. Code elsewhere imports from
 //! `crate::loom::…`, never from `std::sync` directly, when the type takes part in a lock-free
 //! protocol.
 #![allow(dead_code, unused_imports)]
 
-#[cfg(loom)]
+#[cfg(weft_loom)]
 pub(crate) use loom::{hint, thread};
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 pub(crate) use std::{hint, thread};
 
 pub(crate) mod sync {
-    #[cfg(loom)]
+    #[cfg(weft_loom)]
     pub(crate) use loom::sync::{Arc, Condvar as RawCondvar, Mutex as RawMutex, MutexGuard};
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub(crate) use std::sync::{Arc, Condvar as RawCondvar, Mutex as RawMutex, MutexGuard};
 
     pub(crate) mod atomic {
-        #[cfg(loom)]
+        #[cfg(weft_loom)]
         pub(crate) use loom::sync::atomic::{
             fence, AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicU64, AtomicU8, AtomicUsize,
             Ordering,
         };
-        #[cfg(not(loom))]
+        #[cfg(not(weft_loom))]
         pub(crate) use std::sync::atomic::{
             fence, AtomicBool, AtomicPtr, AtomicU16, AtomicU32, AtomicU64, AtomicU8, AtomicUsize,
             Ordering,
@@ -95,15 +95,15 @@ pub(crate) mod sync {
 }
 
 pub(crate) mod cell {
-    #[cfg(loom)]
+    #[cfg(weft_loom)]
     pub(crate) use loom::cell::UnsafeCell;
 
     /// std's `UnsafeCell` with loom's closure-based API, so the same code compiles both ways.
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     #[derive(Debug)]
     pub(crate) struct UnsafeCell<T: ?Sized>(std::cell::UnsafeCell<T>);
 
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     impl<T> UnsafeCell<T> {
         pub(crate) const fn new(data: T) -> UnsafeCell<T> {
             UnsafeCell(std::cell::UnsafeCell::new(data))
@@ -114,7 +114,7 @@ pub(crate) mod cell {
         }
     }
 
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     impl<T: ?Sized> UnsafeCell<T> {
         #[inline(always)]
         pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {

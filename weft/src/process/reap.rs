@@ -261,7 +261,7 @@ fn reap_locked(orphans: &mut Vec<std::process::Child>) {
     orphans.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
     use std::os::unix::process::ExitStatusExt;

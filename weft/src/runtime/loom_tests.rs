@@ -1,7 +1,7 @@
 //! Loom models of the runtime's lock-free parts: the task state machine, the local run queue,
 //! the injection queue, parking, and shutdown racing spawn.
 //!
-//! Run: `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p weft --release --lib loom_`
+//! Run: `RUSTFLAGS="--cfg weft_loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p weft --release --lib loom_`
 
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};

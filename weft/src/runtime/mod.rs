@@ -30,7 +30,7 @@ pub(crate) mod scheduler;
 #[allow(unsafe_code)]
 pub(crate) mod task;
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests;
 
 pub use builder::Builder;

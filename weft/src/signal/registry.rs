@@ -204,7 +204,7 @@ impl Drop for Listener {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::Slot;
     use crate::loom::sync::atomic::{AtomicBool, Ordering};

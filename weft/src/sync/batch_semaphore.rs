@@ -133,7 +133,7 @@ impl Semaphore {
     }
 
     /// `new` in const context (not under loom, whose mutex cannot be built in one).
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub(crate) const fn const_new(permits: usize) -> Semaphore {
         assert!(
             permits <= Self::MAX_PERMITS,
@@ -149,7 +149,7 @@ impl Semaphore {
     }
 
     /// A closed semaphore with no permits (for cells created already set).
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub(crate) const fn const_closed() -> Semaphore {
         Semaphore {
             permits: AtomicUsize::new(CLOSED),
@@ -517,7 +517,7 @@ impl fmt::Display for TryAcquireError {
 
 impl std::error::Error for TryAcquireError {}
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
     use futures::executor::block_on;
@@ -598,7 +598,7 @@ mod tests {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::sync::Arc;

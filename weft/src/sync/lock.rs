@@ -6,13 +6,13 @@
 //! loom it is loom's mutex and the `const_new` constructors do not exist. Once `crate::loom`
 //! gains a `const` constructor this module can go.
 
-#[cfg(loom)]
+#[cfg(weft_loom)]
 pub(crate) use crate::loom::sync::{Mutex as Lock, MutexGuard as LockGuard};
 
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 pub(crate) use std_lock::{Lock, LockGuard};
 
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 mod std_lock {
     pub(crate) type LockGuard<'a, T> = std::sync::MutexGuard<'a, T>;
 

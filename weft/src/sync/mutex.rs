@@ -166,7 +166,7 @@ impl<T: ?Sized> Mutex<T> {
     /// assert_eq!(*LOCK.lock().await, 5);
     /// # });
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new(t: T) -> Self
     where
         T: Sized,

@@ -174,7 +174,7 @@ impl Notify {
     /// NOTIFY.notify_one();
     /// # futures::executor::block_on(NOTIFY.notified());
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new() -> Notify {
         Notify {
             generation: AtomicUsize::new(0),
@@ -534,7 +534,7 @@ impl fmt::Debug for OwnedNotified {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::sync::Arc;

@@ -118,7 +118,7 @@ impl<T> OnceCell<T> {
     /// assert_eq!(*CELL.get_or_init(|| async { 3 }).await, 3);
     /// # });
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new() -> Self {
         OnceCell {
             value_set: AtomicBool::new(false),
@@ -135,7 +135,7 @@ impl<T> OnceCell<T> {
     /// static CELL: OnceCell<u32> = OnceCell::const_new_with(1);
     /// assert_eq!(CELL.get(), Some(&1));
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new_with(value: T) -> Self {
         OnceCell {
             value_set: AtomicBool::new(true),

@@ -502,7 +502,7 @@ impl<T> fmt::Debug for Receiver<T> {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::thread;

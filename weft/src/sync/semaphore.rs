@@ -96,7 +96,7 @@ impl Semaphore {
     /// static SEM: Semaphore = Semaphore::const_new(10);
     /// assert_eq!(SEM.available_permits(), 10);
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new(permits: usize) -> Semaphore {
         Semaphore {
             ll: ll::Semaphore::const_new(permits),

@@ -78,7 +78,7 @@ impl<T> SetOnce<T> {
     /// READY.set(true).unwrap();
     /// assert_eq!(READY.get(), Some(&true));
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new() -> Self {
         SetOnce {
             value_set: AtomicBool::new(false),
@@ -96,7 +96,7 @@ impl<T> SetOnce<T> {
     /// static NAME: SetOnce<&str> = SetOnce::const_new_with("weft");
     /// assert_eq!(NAME.get(), Some(&"weft"));
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new_with(value: T) -> Self {
         SetOnce {
             value_set: AtomicBool::new(true),

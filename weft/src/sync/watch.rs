@@ -81,7 +81,7 @@ const STEP: usize = 2;
 
 /// The value lock: std's `RwLock` normally; loom's mutex under the model checker (which cannot
 /// see std's locks).
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 mod value_lock {
     pub(super) struct ValueLock<T>(std::sync::RwLock<T>);
     pub(super) type ReadGuard<'a, T> = std::sync::RwLockReadGuard<'a, T>;
@@ -102,7 +102,7 @@ mod value_lock {
     }
 }
 
-#[cfg(loom)]
+#[cfg(weft_loom)]
 mod value_lock {
     pub(super) struct ValueLock<T>(crate::loom::sync::Mutex<T>);
     pub(super) type ReadGuard<'a, T> = crate::loom::sync::MutexGuard<'a, T>;
@@ -633,7 +633,7 @@ impl<T: fmt::Debug> fmt::Debug for Receiver<T> {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::thread;

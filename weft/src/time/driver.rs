@@ -312,7 +312,7 @@ pub(crate) fn default_shards() -> usize {
         .clamp(1, 16)
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
     use crate::runtime::park::ParkThread;
@@ -632,7 +632,7 @@ mod tests {
 
 /// Measurements for the closing note; run with
 /// `cargo test -p weft --release --lib time::driver::measure -- --ignored --nocapture`.
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod measure {
     use super::*;
     use crate::time::wheel::TimerEntry;

@@ -272,5 +272,5 @@ impl fmt::Debug for Handle {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests;

@@ -389,7 +389,7 @@ impl Waiters {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
     use futures::task::noop_waker_ref;
@@ -483,7 +483,7 @@ mod tests {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::sync::Arc;

@@ -124,7 +124,7 @@ impl Slab {
     }
 }
 
-#[cfg(all(test, not(loom)))]
+#[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
     use crate::io::Ready;

@@ -335,7 +335,7 @@ impl<T> fmt::Debug for Rx<T> {
     }
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests {
     use super::*;
     use crate::loom::thread;

@@ -17,9 +17,9 @@ use std::fmt;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 const MAX_READS: u32 = u32::MAX >> 3;
-#[cfg(loom)]
+#[cfg(weft_loom)]
 const MAX_READS: u32 = 10;
 
 /// An async reader-writer lock: many readers or one writer.
@@ -104,7 +104,7 @@ impl<T: ?Sized> RwLock<T> {
     /// static CONFIG: RwLock<u8> = RwLock::const_new(1);
     /// assert_eq!(*CONFIG.try_read().unwrap(), 1);
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_new(value: T) -> RwLock<T>
     where
         T: Sized,
@@ -126,7 +126,7 @@ impl<T: ?Sized> RwLock<T> {
     /// let _b = LOCK.try_read().unwrap();
     /// assert!(LOCK.try_read().is_err());
     /// ```
-    #[cfg(not(loom))]
+    #[cfg(not(weft_loom))]
     pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T>
     where
         T: Sized,

@@ -1,6 +1,6 @@
 //! Loom models of the entry protocol: the driver firing a shard races the owner resetting,
 //! re-polling or dropping its timer. Run with
-//! `RUSTFLAGS="--cfg loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p weft --release --lib loom_`.
+//! `RUSTFLAGS="--cfg weft_loom" LOOM_MAX_PREEMPTIONS=2 cargo test -p weft --release --lib loom_`.
 
 use super::*;
 use crate::loom::sync::atomic::{AtomicUsize, Ordering};

@@ -252,7 +252,7 @@ pub(crate) fn fire_expired(
     batch.drain(..).for_each(Waker::wake);
 }
 
-#[cfg(all(test, loom))]
+#[cfg(all(test, weft_loom))]
 mod loom_tests;
 #[cfg(test)]
 mod tests;

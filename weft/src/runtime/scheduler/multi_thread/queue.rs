@@ -13,10 +13,10 @@ use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::Notified;
 use std::mem::MaybeUninit;
 
-#[cfg(not(loom))]
+#[cfg(not(weft_loom))]
 pub(crate) const LOCAL_QUEUE_CAPACITY: usize = 256;
 /// Small under loom so models reach the full and overflow paths.
-#[cfg(loom)]
+#[cfg(weft_loom)]
 pub(crate) const LOCAL_QUEUE_CAPACITY: usize = 4;
 
 const MASK: usize = LOCAL_QUEUE_CAPACITY - 1;
