@@ -54,6 +54,8 @@ pub struct Size {
     pub yield_tasks: usize,
     /// Yields per task of yield_many.
     pub yields: usize,
+    /// Round trips to the blocking pool of each spawn_blocking_* workload, over all its tasks.
+    pub blocking_trips: usize,
     /// Round trips of ping_pong.
     pub ping_pongs: usize,
     /// (producers, messages per producer) of the small mpsc workloads.
@@ -116,6 +118,7 @@ impl Size {
             chain_depth: 1_000,
             yield_tasks: 200,
             yields: 1_000,
+            blocking_trips: 4_000,
             ping_pongs: 1_000,
             mpsc_small: (5, 1_000),
             mpsc_large: (64, 10_000),
@@ -153,6 +156,7 @@ impl Size {
             chain_depth: 10,
             yield_tasks: 4,
             yields: 10,
+            blocking_trips: 16,
             ping_pongs: 10,
             mpsc_small: (2, 10),
             mpsc_large: (4, 50),
@@ -373,6 +377,16 @@ pub fn workloads() -> Vec<Workload> {
             "each task spawns the next, depth 1,000"
         ),
         workload!(RtCore, rt_core::yield_many, "200 tasks × 1,000 yield_now"),
+        workload!(
+            RtCore,
+            rt_core::spawn_blocking_serial,
+            "one task × 4,000 spawn_blocking(|| ()) round trips, each awaited before the next (smol: unblock)"
+        ),
+        workload!(
+            RtCore,
+            rt_core::spawn_blocking_8,
+            "8 tasks × 500 spawn_blocking(|| ()) round trips, each awaited before the next (smol: unblock)"
+        ),
         workload!(
             Sync,
             sync::ping_pong,

@@ -155,9 +155,10 @@ fn rss_cell(r: &IdleRss) -> String {
 
 /// Which weft areas this build measures.
 pub fn areas_line() -> String {
-    let (on, off): (Vec<Area>, Vec<Area>) = [Area::RtCore, Area::Sync, Area::Time, Area::Net]
-        .into_iter()
-        .partition(|a| a.enabled_for_weft());
+    let (on, off): (Vec<Area>, Vec<Area>) =
+        [Area::RtCore, Area::Sync, Area::Time, Area::Net, Area::Fs]
+            .into_iter()
+            .partition(|a| a.enabled_for_weft());
     let names = |v: &[Area]| {
         v.iter()
             .map(|a| format!("`{}`", a.feature()))

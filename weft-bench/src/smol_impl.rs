@@ -141,6 +141,40 @@ pub fn yield_many(p: &Params) -> RunResult {
     Ok(start.elapsed())
 }
 
+fn spawn_blocking_trips(p: &Params, tasks: usize) -> RunResult {
+    let rt = SmolRt::new(p.threads);
+    let trips = p.size.blocking_trips / tasks;
+    let start = Instant::now();
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            rt.spawn(async move {
+                for i in 0..trips {
+                    let got = smol::unblock(move || t + i).await;
+                    if got != t + i {
+                        return Err(format!("job returned {got}, not {}", t + i));
+                    }
+                }
+                Ok::<(), String>(())
+            })
+        })
+        .collect();
+    let out = rt.block_on(async move {
+        for h in handles {
+            h.await?;
+        }
+        Ok::<(), String>(())
+    });
+    out.map(|()| start.elapsed())
+}
+
+pub fn spawn_blocking_serial(p: &Params) -> RunResult {
+    spawn_blocking_trips(p, 1)
+}
+
+pub fn spawn_blocking_8(p: &Params) -> RunResult {
+    spawn_blocking_trips(p, 8)
+}
+
 pub fn alloc_per_task(p: &Params) -> Result<(f64, f64), String> {
     let rt = SmolRt::new(p.threads);
     let n = p.size.alloc_tasks;

@@ -86,4 +86,20 @@ rt_test! {
         stop.send(()).unwrap();
         server.await.unwrap().unwrap();
     }
+
+    async fn reqwest_blocking_client_gets_hello() {
+        let (addr, stop, server) = start().await;
+        // reqwest's blocking client runs its own runtime: keep it off weft's workers.
+        let (tx, rx) = oneshot::channel();
+        std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::new();
+            let res = client.get(format!("http://{addr}/")).send().unwrap();
+            let status = res.status().as_u16();
+            let _ = tx.send((status, res.text().unwrap()));
+        });
+        let (status, body) = rx.await.expect("the client thread panicked");
+        assert_eq!((status, body.as_str()), (200, "Hello, world!\n"));
+        stop.send(()).unwrap();
+        server.await.unwrap().unwrap();
+    }
 }

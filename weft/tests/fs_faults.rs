@@ -162,4 +162,27 @@ fs_test! {
         wo.write_all(b"xyz").await.unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"xyz");
     }
+
+    /// Opening a FIFO blocks until the other end opens: it must block a pool thread, never a
+    /// worker (a current-thread runtime would deadlock here).
+    async fn opening_a_fifo_does_not_block_the_runtime() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = TempDir::new();
+        let path = dir.join("fifo");
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = weft::spawn({
+            let path = path.clone();
+            async move { File::open(&path).await }
+        });
+        weft::task::yield_now().await;
+        let mut w = OpenOptions::new().write(true).open(&path).await.unwrap();
+        let mut r = reader.await.unwrap().unwrap();
+        w.write_all(b"through a fifo").await.unwrap();
+        drop(w);
+        let mut s = String::new();
+        r.read_to_string(&mut s).await.unwrap();
+        assert_eq!(s, "through a fifo");
+    }
 }

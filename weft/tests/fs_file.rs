@@ -349,7 +349,10 @@ fs_test! {
         let dir = TempDir::new();
         let path = dir.join("f");
         std::fs::write(&path, b"0123456789").unwrap();
-        let mut f = File::options().read(true).write(true).open(&path).await.unwrap();
+        // From std: weft does not know the descriptor is seekable yet (a file weft opened
+        // itself may be known to be one from the start).
+        let std = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let mut f = File::from_std(std);
         // The first seek is a real one (it learns the file is seekable); later absolute ones
         // are deferred to the next operation.
         assert_eq!(f.seek(SeekFrom::Start(1)).await.unwrap(), 1);
@@ -402,5 +405,94 @@ fs_test! {
         let mut rest = String::new();
         std::io::Read::read_to_string(&mut std, &mut rest).unwrap();
         assert_eq!(rest, "3456789");
+    }
+
+    async fn reads_after_a_seek_keep_the_position_for_writes_seeks_and_std() {
+        let dir = TempDir::new();
+        let path = dir.join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let mut f = File::options().read(true).write(true).open(&path).await.unwrap();
+        f.seek(SeekFrom::Start(1)).await.unwrap(); // a real lseek: the file is seekable
+        f.seek(SeekFrom::Start(2)).await.unwrap(); // deferred
+        let mut b = [0u8; 3];
+        f.read_exact(&mut b).await.unwrap();
+        assert_eq!(&b, b"234");
+        assert_eq!(f.stream_position().await.unwrap(), 5);
+        f.write_all(b"X").await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"01234X6789");
+        f.seek(SeekFrom::Start(7)).await.unwrap();
+        f.read_exact(&mut b[..1]).await.unwrap();
+        assert_eq!(b[0], b'7');
+        let mut std = f.into_std().await;
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut std, &mut rest).unwrap();
+        assert_eq!(rest, "89");
+    }
+
+    /// Data evicted from the page cache cannot be read without waiting for the disk, so it
+    /// takes the slow path (io_uring, or the blocking pool) rather than the cached one.
+    async fn data_not_in_the_page_cache_reads_right() {
+        use std::os::unix::io::AsRawFd;
+        let dir = TempDir::new();
+        let path = dir.join("f");
+        let data: Vec<u8> = (0..4u32 << 20).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let evict = |path: &std::path::Path| {
+            let f = std::fs::File::open(path).unwrap();
+            f.sync_all().unwrap();
+            // SAFETY: a valid descriptor; advice only, it touches no memory of ours.
+            let rc = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
+            assert_eq!(rc, 0);
+        };
+        evict(&path);
+        let mut back = Vec::new();
+        File::open(&path).await.unwrap().read_to_end(&mut back).await.unwrap();
+        assert!(back == data, "sequential read of evicted data differs");
+        evict(&path);
+        let mut f = File::open(&path).await.unwrap();
+        let mut b = vec![0u8; 4096];
+        for off in [3u64 << 20, 4096 * 7, 1 << 20, 0] {
+            f.seek(SeekFrom::Start(off)).await.unwrap();
+            f.read_exact(&mut b).await.unwrap();
+            assert!(b[..] == data[off as usize..off as usize + 4096], "read at {off}");
+        }
+        let mut at = vec![0u8; 100];
+        assert_eq!(f.read_at(&mut at, (2 << 20) + 5).await.unwrap(), 100);
+        assert_eq!(at[..], data[(2 << 20) + 5..(2 << 20) + 105]);
+        // fs::read of a small file: the path may be cached while the data is not.
+        let small = dir.join("small");
+        let text: String = (0..300_000u32).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        std::fs::write(&small, &text).unwrap();
+        evict(&small);
+        assert!(weft::fs::read(&small).await.unwrap() == text.as_bytes());
+        evict(&small);
+        assert!(weft::fs::read_to_string(&small).await.unwrap() == text);
+    }
+
+    /// A pipe has no page cache: a read with nothing to read waits (on io_uring, or on the
+    /// blocking pool) until the writer writes, then returns the bytes.
+    async fn a_pipe_read_waits_for_the_writer() {
+        use std::io::Write;
+        use std::os::unix::io::FromRawFd;
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+        assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+        // SAFETY: both descriptors are fresh and owned by nobody else.
+        let (rx, mut tx) = unsafe { (std::fs::File::from_raw_fd(fds[0]), std::fs::File::from_raw_fd(fds[1])) };
+        let (started_tx, started_rx) = weft::sync::oneshot::channel();
+        let reader = weft::spawn(async move {
+            let mut f = File::from_std(rx);
+            let mut b = [0u8; 5];
+            let mut read = pin!(f.read_exact(&mut b));
+            let first = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await;
+            let _ = started_tx.send(first.is_pending());
+            if first.is_pending() {
+                read.await.unwrap();
+            }
+            b
+        });
+        assert!(started_rx.await.unwrap(), "an empty pipe's read cannot complete yet");
+        tx.write_all(b"hello").unwrap();
+        assert_eq!(&reader.await.unwrap(), b"hello");
     }
 }

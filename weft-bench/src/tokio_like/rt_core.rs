@@ -18,6 +18,8 @@ macro_rules! rt_core_workloads {
                 ("spawn_many_remote_busy", spawn_many_remote_busy),
                 ("chained_spawn", chained_spawn),
                 ("yield_many", yield_many),
+                ("spawn_blocking_serial", spawn_blocking_serial),
+                ("spawn_blocking_8", spawn_blocking_8),
             ];
 
             /// A multi-thread runtime with the bench's worker count, I/O and time enabled.
@@ -145,6 +147,43 @@ macro_rules! rt_core_workloads {
                     rx.recv().map_err(|_| lost("yield_many"))?;
                 }
                 Ok(start.elapsed())
+            }
+
+            /// `tasks` tasks, each doing its share of `p.size.blocking_trips` round trips to the
+            /// blocking pool, one at a time.
+            fn spawn_blocking_trips(p: &Params, tasks: usize) -> RunResult {
+                let rt = runtime(p);
+                let trips = p.size.blocking_trips / tasks;
+                rt.block_on(async move {
+                    let start = Instant::now();
+                    let handles: Vec<_> = (0..tasks)
+                        .map(|t| {
+                            $rt::spawn(async move {
+                                for i in 0..trips {
+                                    let got = $rt::task::spawn_blocking(move || t + i)
+                                        .await
+                                        .map_err(|e| format!("blocking job failed: {e}"))?;
+                                    if got != t + i {
+                                        return Err(format!("job returned {got}, not {}", t + i));
+                                    }
+                                }
+                                Ok::<(), String>(())
+                            })
+                        })
+                        .collect();
+                    for h in handles {
+                        h.await.map_err(|e| format!("task failed: {e}"))??;
+                    }
+                    Ok(start.elapsed())
+                })
+            }
+
+            pub fn spawn_blocking_serial(p: &Params) -> RunResult {
+                spawn_blocking_trips(p, 1)
+            }
+
+            pub fn spawn_blocking_8(p: &Params) -> RunResult {
+                spawn_blocking_trips(p, 8)
             }
 
             /// Bytes (and allocations) per empty task spawned from outside the runtime, counted

@@ -1,9 +1,13 @@
 //! [`File`]: an open file driven from async code.
 
 mod buf;
+#[cfg(target_os = "linux")]
+mod fast_path;
 mod pending;
 
 use self::buf::Buf;
+#[cfg(target_os = "linux")]
+use self::fast_path::{fast_path, is_unsupported, read_cached, write_cached};
 use self::pending::{apply_seek, Op, Pending};
 use super::{asyncify, OpenOptions};
 use crate::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
@@ -227,6 +231,16 @@ impl File {
     /// # }).unwrap();
     /// ```
     pub fn from_std(std: std::fs::File) -> File {
+        File::with_seekable(std, false)
+    }
+
+    /// A regular file or directory just opened: known to be seekable, so its first seek to a
+    /// known position is deferred too.
+    pub(crate) fn from_std_seekable(std: std::fs::File) -> File {
+        File::with_seekable(std, true)
+    }
+
+    fn with_seekable(std: std::fs::File, seekable: bool) -> File {
         File {
             std: Arc::new(std),
             inner: Mutex::new(Inner {
@@ -234,7 +248,7 @@ impl File {
                 last_err: None,
                 pos: 0,
                 seek_to: None,
-                seekable: false,
+                seekable,
                 no_ring: false,
                 no_nowait: false,
             }),
@@ -615,80 +629,6 @@ impl File {
             _ => super::uring::for_current_runtime(),
         }
     }
-}
-
-/// The read fast path (io_uring runtimes only, so that `disable_io_uring` really means the
-/// blocking pool): reads what the page cache holds straight into `dst` with one
-/// `preadv2(RWF_NOWAIT)` on this thread. After an absolute seek it reads at that offset and
-/// keeps the seek deferred (moved past the bytes read) instead of calling `lseek`.
-/// `Ready(None)`: not cached, or unsupported; use the ring.
-#[cfg(target_os = "linux")]
-fn read_cached(
-    std: &std::fs::File,
-    inner: &mut Inner,
-    cx: &mut Context<'_>,
-    dst: &mut ReadBuf<'_>,
-    len: usize,
-) -> Poll<Option<io::Result<()>>> {
-    if !fast_path(inner) {
-        return Poll::Ready(None);
-    }
-    // One system call that never waits: spend budget as a read from a socket would.
-    let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
-    let res = super::uring::read_nowait(std, dst.initialize_unfilled_to(len), inner.seek_to);
-    Poll::Ready(match res {
-        Ok(n) => {
-            dst.advance(n);
-            if let Some(at) = &mut inner.seek_to {
-                *at += n as u64;
-            }
-            coop.made_progress();
-            Some(Ok(()))
-        }
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
-        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-            inner.no_nowait = true;
-            None
-        }
-        Err(e) => Some(Err(e)),
-    })
-}
-
-/// Whether this `File` tries the page cache first (io_uring runtimes only).
-#[cfg(target_os = "linux")]
-fn fast_path(inner: &Inner) -> bool {
-    !inner.no_nowait && !inner.no_ring && super::uring::current_runtime_has_ring()
-}
-
-/// The write fast path, as [`read_cached`]: applies the pending seek (writes always go
-/// through the cursor, which `O_APPEND` needs), then one `pwritev2(RWF_NOWAIT)`.
-/// `None`: the seek is applied, the write must go to the ring.
-#[cfg(target_os = "linux")]
-fn write_cached(
-    std: &std::fs::File,
-    inner: &mut Inner,
-    src: &[u8],
-    seek_to: Option<u64>,
-    back: i64,
-) -> Option<io::Result<usize>> {
-    if let Err(e) = apply_seek(std, seek_to, back) {
-        return Some(Err(e));
-    }
-    match super::uring::write_nowait(std, src) {
-        Ok(n) => Some(Ok(n)),
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
-        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
-            inner.no_nowait = true;
-            None
-        }
-        Err(e) => Some(Err(e)),
-    }
-}
-
-/// io_uring does not handle this descriptor (no `read_iter`/`write_iter`): use the pool.
-#[cfg(target_os = "linux")]
-fn is_unsupported<T>(res: &io::Result<T>) -> bool {
-    matches!(res, Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::EOPNOTSUPP)))
 }
 
 /// Polls the in-flight operation, if any, to completion and leaves the state idle. A read's

@@ -25,6 +25,9 @@
 
 mod dir_builder;
 mod file;
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+pub(crate) mod nowait;
 mod open_options;
 mod ops;
 mod read_dir;

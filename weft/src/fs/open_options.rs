@@ -28,7 +28,19 @@ use std::path::Path;
 /// # }).unwrap();
 /// ```
 #[derive(Clone, Debug)]
-pub struct OpenOptions(std::fs::OpenOptions);
+pub struct OpenOptions(std::fs::OpenOptions, Flags);
+
+/// The flags set so far, which std's `OpenOptions` does not let us read back; they decide
+/// whether an open may take the cached fast path (`fs::nowait::open_cached`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Flags {
+    read: bool,
+    write: bool,
+    append: bool,
+    /// Anything that creates, truncates, or sets custom flags; or built from std's
+    /// `OpenOptions`, whose flags are unknown. Such opens always go to the blocking pool.
+    pool_only: bool,
+}
 
 impl OpenOptions {
     /// Creates a blank set of options: every flag off.
@@ -38,7 +50,7 @@ impl OpenOptions {
     /// opts.read(true);
     /// ```
     pub fn new() -> OpenOptions {
-        OpenOptions(std::fs::OpenOptions::new())
+        OpenOptions(std::fs::OpenOptions::new(), Flags::default())
     }
 
     /// Sets read access.
@@ -49,6 +61,7 @@ impl OpenOptions {
     /// ```
     pub fn read(&mut self, read: bool) -> &mut OpenOptions {
         self.0.read(read);
+        self.1.read = read;
         self
     }
 
@@ -60,6 +73,7 @@ impl OpenOptions {
     /// ```
     pub fn write(&mut self, write: bool) -> &mut OpenOptions {
         self.0.write(write);
+        self.1.write = write;
         self
     }
 
@@ -71,6 +85,7 @@ impl OpenOptions {
     /// ```
     pub fn append(&mut self, append: bool) -> &mut OpenOptions {
         self.0.append(append);
+        self.1.append = append;
         self
     }
 
@@ -82,6 +97,7 @@ impl OpenOptions {
     /// ```
     pub fn truncate(&mut self, truncate: bool) -> &mut OpenOptions {
         self.0.truncate(truncate);
+        self.1.pool_only |= truncate;
         self
     }
 
@@ -93,6 +109,7 @@ impl OpenOptions {
     /// ```
     pub fn create(&mut self, create: bool) -> &mut OpenOptions {
         self.0.create(create);
+        self.1.pool_only |= create;
         self
     }
 
@@ -105,6 +122,7 @@ impl OpenOptions {
     /// ```
     pub fn create_new(&mut self, create_new: bool) -> &mut OpenOptions {
         self.0.create_new(create_new);
+        self.1.pool_only |= create_new;
         self
     }
 
@@ -131,6 +149,7 @@ impl OpenOptions {
     #[cfg(unix)]
     pub fn custom_flags(&mut self, flags: i32) -> &mut OpenOptions {
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut self.0, flags);
+        self.1.pool_only |= flags != 0;
         self
     }
 
@@ -153,10 +172,38 @@ impl OpenOptions {
     /// # });
     /// ```
     pub async fn open(&self, path: impl AsRef<Path>) -> io::Result<File> {
+        #[cfg(target_os = "linux")]
+        if let Some(file) = self.open_cached(path.as_ref()) {
+            return Ok(file);
+        }
         let path = path.as_ref().to_owned();
         let opts = self.0.clone();
         let std = asyncify(move || opts.open(path)).await?;
         Ok(File::from_std(std))
+    }
+
+    /// On an io_uring runtime, opens an existing file whose path the kernel has cached right
+    /// here, without a trip to the blocking pool (see `fs::nowait::open_cached`).
+    #[cfg(target_os = "linux")]
+    fn open_cached(&self, path: &Path) -> Option<File> {
+        let f = self.1;
+        let access = match (f.read, f.write || f.append) {
+            _ if f.pool_only => return None,
+            (true, false) => libc::O_RDONLY,
+            (false, true) => libc::O_WRONLY,
+            (true, true) => libc::O_RDWR,
+            (false, false) => return None,
+        };
+        let flags = access | if f.append { libc::O_APPEND } else { 0 };
+        if !super::uring::current_runtime_has_ring() {
+            return None;
+        }
+        let (std, meta) = super::nowait::open_cached(path, flags)?;
+        Some(if meta.is_file() {
+            File::from_std_seekable(std)
+        } else {
+            File::from_std(std)
+        })
     }
 }
 
@@ -168,6 +215,12 @@ impl Default for OpenOptions {
 
 impl From<std::fs::OpenOptions> for OpenOptions {
     fn from(options: std::fs::OpenOptions) -> OpenOptions {
-        OpenOptions(options)
+        OpenOptions(
+            options,
+            Flags {
+                pool_only: true,
+                ..Flags::default()
+            },
+        )
     }
 }

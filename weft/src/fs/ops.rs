@@ -1,4 +1,6 @@
 //! The one-call file system functions: each runs its `std::fs` namesake on the blocking pool.
+//! On an io_uring runtime, `read` and `read_to_string` of a small file the kernel has cached
+//! (path and data) run on the worker instead, with system calls that never wait for a disk.
 //!
 //! # Cancel safety
 //!
@@ -32,8 +34,71 @@ use std::path::{Path, PathBuf};
 /// # }).unwrap();
 /// ```
 pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    #[cfg(target_os = "linux")]
+    if let Some((file, len)) = open_small_cached(path.as_ref()) {
+        return read_cached_to_end(file, len).await;
+    }
     let path = path.as_ref().to_owned();
     asyncify(move || std::fs::read(path)).await
+}
+
+/// Files up to this size that are fully cached are read on the worker: one `openat2` and a
+/// couple of `preadv2` calls, which cost less than a trip to the blocking pool. Larger ones
+/// go to the pool so that one task does not hold a worker for long.
+#[cfg(target_os = "linux")]
+const SMALL_FILE: u64 = 1 << 20;
+
+/// On an io_uring runtime, a small regular file whose path is cached, opened on the worker.
+#[cfg(target_os = "linux")]
+fn open_small_cached(path: &Path) -> Option<(std::fs::File, u64)> {
+    if !super::uring::current_runtime_has_ring() {
+        return None;
+    }
+    match super::nowait::open_cached(path, libc::O_RDONLY)? {
+        (file, meta) if meta.is_file() && meta.len() <= SMALL_FILE => Some((file, meta.len())),
+        _ => None,
+    }
+}
+
+/// Reads `file` to the end with `preadv2(RWF_NOWAIT)`; whatever is not cached (or does not
+/// fit the small-file limit after all) is read on the blocking pool.
+#[cfg(target_os = "linux")]
+async fn read_cached_to_end(file: std::fs::File, len: u64) -> io::Result<Vec<u8>> {
+    // Several system calls in a row: let the scheduler run others if the budget is spent.
+    crate::task::consume_budget().await;
+    // One byte more than the size, so the read that finds the end needs no second buffer.
+    let mut buf = vec![0u8; len as usize + 1];
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            if buf.len() as u64 > SMALL_FILE {
+                break;
+            }
+            buf.resize(buf.len() * 2, 0);
+        }
+        match super::nowait::read_nowait(&file, &mut buf[filled..], None) {
+            Ok(0) => {
+                buf.truncate(filled);
+                return Ok(buf);
+            }
+            Ok(n) => filled += n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Unsupported
+                ) =>
+            {
+                break
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    asyncify(move || {
+        std::io::Read::read_to_end(&mut &file, &mut buf)?;
+        Ok(buf)
+    })
+    .await
 }
 
 /// Reads the entire contents of a file into a string; the async version of
@@ -56,6 +121,15 @@ pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
 /// # }).unwrap();
 /// ```
 pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
+    #[cfg(target_os = "linux")]
+    if let Some((file, len)) = open_small_cached(path.as_ref()) {
+        return String::from_utf8(read_cached_to_end(file, len).await?).map_err(|_| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            )
+        });
+    }
     let path = path.as_ref().to_owned();
     asyncify(move || std::fs::read_to_string(path)).await
 }

@@ -57,63 +57,6 @@ pub(crate) fn current_runtime_has_ring() -> bool {
     crate::runtime::context::with_current(|rt| rt.driver().uring().is_some()).unwrap_or(false)
 }
 
-/// The page-cache fast path in front of the ring: `preadv2(RWF_NOWAIT)` reads what is cached
-/// straight into the caller's buffer, on the calling thread, in one system call, and fails
-/// with `WouldBlock` instead of waiting for a disk. At `offset`, or at the cursor (moving it)
-/// when `None`. `Unsupported` where the kernel or file system lacks `RWF_NOWAIT`.
-pub(crate) fn read_nowait(
-    file: &StdFile,
-    buf: &mut [u8],
-    offset: Option<u64>,
-) -> io::Result<usize> {
-    let iov = libc::iovec {
-        iov_base: buf.as_mut_ptr().cast(),
-        iov_len: buf.len(),
-    };
-    let offset = offset.map_or(-1, |o| o as libc::off_t);
-    let n = loop {
-        // SAFETY: `iov` describes `buf`, which is valid for writes of `buf.len()` bytes for
-        // the whole call; the call is synchronous and keeps no reference after it returns.
-        let n = unsafe { libc::preadv2(file.as_raw_fd(), &iov, 1, offset, libc::RWF_NOWAIT) };
-        if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            break n;
-        }
-    };
-    nowait_result(n)
-}
-
-/// `pwritev2(RWF_NOWAIT)` at the cursor: the write fast path, as [`read_nowait`].
-pub(crate) fn write_nowait(file: &StdFile, buf: &[u8]) -> io::Result<usize> {
-    let iov = libc::iovec {
-        iov_base: buf.as_ptr().cast_mut().cast(),
-        iov_len: buf.len(),
-    };
-    let n = loop {
-        // SAFETY: `iov` describes `buf`, valid for reads of `buf.len()` bytes for the whole
-        // call (the kernel only reads through it); the call keeps no reference after it
-        // returns.
-        let n = unsafe { libc::pwritev2(file.as_raw_fd(), &iov, 1, -1, libc::RWF_NOWAIT) };
-        if n >= 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            break n;
-        }
-    };
-    nowait_result(n)
-}
-
-fn nowait_result(n: isize) -> io::Result<usize> {
-    if n >= 0 {
-        return Ok(n as usize);
-    }
-    let e = io::Error::last_os_error();
-    Err(match e.raw_os_error() {
-        Some(libc::EOPNOTSUPP | libc::ENOSYS) => io::Error::new(
-            io::ErrorKind::Unsupported,
-            "RWF_NOWAIT is not supported for this file",
-        ),
-        _ => e,
-    })
-}
-
 pub(crate) struct Ring {
     /// Keeps the ring's fd on the reactor's interest list; deregistered in `Drop`.
     registration: Registration,

@@ -73,6 +73,11 @@ impl Handle {
         let Some(time) = &self.driver().time else {
             return self.blocking_spawner().spawn_blocking(func);
         };
+        // A multi-thread runtime's clock can be paused only by `start_paused`, never later
+        // (`pause` panics there): if it was not, skip two clock-lock round trips per job.
+        if matches!(self, Handle::MultiThread(_)) && !time.clock().ever_paused() {
+            return self.blocking_spawner().spawn_blocking(func);
+        }
         /// Lets the clock auto-advance again when the closure returns, panics, or is
         /// cancelled unrun.
         struct AllowAutoAdvance(crate::time::driver::Handle);
