@@ -288,3 +288,136 @@ fn timer_sleeps_follow_weft_paused_clock_and_reset_moves_them() {
         assert_eq!(timer.now() - start, Duration::from_secs(300));
     });
 }
+
+// How hyper's HTTP/1 server on weft sees the ways a client can go away (wrk, at the end of a
+// run, does all of them). Each outcome is hyper's own rule, the same on tokio: a client that
+// closes before its response is written is "connection closed before message completed";
+// one that goes away between requests, by FIN or by RST, is a clean close.
+
+const GET: &[u8] = b"GET / HTTP/1.1\r\nhost: x\r\n\r\n";
+
+/// Serves one accepted connection as `http_hello` does (hyper-util's auto builder). The
+/// handler first tells `got_request`, then answers once `may_answer` fires (or is dropped).
+async fn serve_gated(
+    stream: TcpStream,
+    got_request: weft::sync::oneshot::Sender<()>,
+    may_answer: weft::sync::oneshot::Receiver<()>,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let gate = std::sync::Mutex::new(Some((got_request, may_answer)));
+    let svc = hyper::service::service_fn(move |_req: Request<Incoming>| {
+        let gate = gate.lock().unwrap().take();
+        async move {
+            if let Some((got_request, may_answer)) = gate {
+                let _ = got_request.send(());
+                let _ = may_answer.await;
+            }
+            Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"hello"))))
+        }
+    });
+    let mut builder = hyper_util::server::conn::auto::Builder::new(WeftExecutor::new());
+    builder.http1().timer(WeftTimer::new());
+    builder.serve_connection(WeftIo::new(stream), svc).await
+}
+
+fn is_incomplete_message(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<hyper::Error>()
+        .is_some_and(hyper::Error::is_incomplete_message)
+}
+
+async fn read_response(client: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 512];
+    while !got.ends_with(b"hello") {
+        let n = client.read(&mut buf).await.unwrap();
+        assert!(
+            n > 0,
+            "EOF before the whole response: {:?}",
+            String::from_utf8_lossy(&got)
+        );
+        got.extend_from_slice(&buf[..n]);
+    }
+    got
+}
+
+rt_test! {
+    async fn client_closing_before_its_response_is_an_incomplete_message() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        let (got_tx, got_rx) = weft::sync::oneshot::channel();
+        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
+        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+
+        client.write_all(GET).await.unwrap();
+        got_rx.await.unwrap();
+        // The request has been read and is being handled; the client goes (FIN), as wrk's
+        // process does when it exits with requests in flight.
+        drop(client);
+        let err = server.await.unwrap().unwrap_err();
+        assert!(is_incomplete_message(&*err), "{err:?}");
+        drop(answer_tx);
+    }
+
+    async fn client_closing_after_reading_its_response_is_a_clean_close() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        let (got_tx, _got_rx) = weft::sync::oneshot::channel();
+        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
+        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+
+        client.write_all(GET).await.unwrap();
+        answer_tx.send(()).unwrap();
+        assert!(read_response(&mut client).await.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        drop(client);
+        server.await.unwrap().unwrap();
+    }
+
+    async fn client_resetting_with_its_response_unread_is_a_clean_close() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        let (got_tx, _got_rx) = weft::sync::oneshot::channel();
+        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
+        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+
+        client.write_all(GET).await.unwrap();
+        answer_tx.send(()).unwrap();
+        // Wait for the response without reading it: closing with unread data sends RST, and
+        // the server, idle between requests, reads ECONNRESET.
+        let mut byte = [0u8; 1];
+        assert_eq!(client.peek(&mut byte).await.unwrap(), 1);
+        drop(client);
+        server.await.unwrap().unwrap();
+    }
+}
+
+/// A request followed at once by the client's FIN (`printf 'GET …' | nc -N`, or a client
+/// that half-closes after sending), both already queued when the server accepts: the accepted
+/// stream is read without waiting for the reactor, as on tokio, so hyper reads the request
+/// and answers it before it learns of the FIN. Had the first read waited for the reactor's
+/// first event, that event would carry the FIN too, and hyper, checking for EOF while the
+/// request is in flight, would drop the request as an incomplete message. Current-thread only:
+/// on the multi-thread scheduler an idle worker may poll the reactor between `accept` and
+/// the first read, and then either outcome is possible (on tokio as well).
+#[test]
+fn request_and_fin_queued_before_accept_are_answered() {
+    support::current_thread().block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        std::io::Write::write_all(&mut client, GET).unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let (stream, _) = listener.accept().await.unwrap();
+        let (got_tx, _got_rx) = weft::sync::oneshot::channel();
+        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
+        answer_tx.send(()).unwrap();
+        serve_gated(stream, got_tx, answer_rx).await.unwrap();
+        let mut got = Vec::new();
+        std::io::Read::read_to_end(&mut client, &mut got).unwrap();
+        assert!(
+            got.starts_with(b"HTTP/1.1 200 OK\r\n"),
+            "{:?}",
+            String::from_utf8_lossy(&got)
+        );
+    });
+}

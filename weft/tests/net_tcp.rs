@@ -312,3 +312,45 @@ fn io_proceeds_while_another_worker_is_busy() {
         );
     });
 }
+
+rt_test! {
+    // tokio treats a freshly accepted stream as readable and writable, so the first read and
+    // write go straight to the socket instead of waiting for the reactor's first event for
+    // it (which, under load, queues behind every established connection's events). Whatever
+    // the peer sent before `accept` (a request, even a request and its FIN) is there at once.
+    async fn accepted_stream_reads_what_was_sent_before_accept_without_waiting() {
+        use std::io::Write;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        client.write_all(b"request").unwrap();
+        client.shutdown(std::net::Shutdown::Write).unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+
+        let mut buf = [0u8; 64];
+        assert_eq!(server.try_read(&mut buf).unwrap(), 7, "data sent before accept is readable at once");
+        assert_eq!(&buf[..7], b"request");
+        assert_eq!(server.try_write(b"response").unwrap(), 8, "an accepted stream is writable at once");
+        // The FIN is reported as usual once the socket is drained.
+        let mut server = server;
+        assert_eq!(server.read(&mut buf).await.unwrap(), 0);
+        drop(server);
+        let mut got = Vec::new();
+        std::io::Read::read_to_end(&mut client, &mut got).unwrap();
+        assert_eq!(got, b"response");
+    }
+
+    async fn accepted_stream_with_nothing_to_read_still_waits() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        // The assumed readiness is a guess: the first read finds nothing, clears it and waits.
+        assert_eq!(server.try_read(&mut [0u8; 4]).unwrap_err().kind(), ErrorKind::WouldBlock);
+        let reader = weft::spawn(async move {
+            let mut buf = [0u8; 4];
+            server.read_exact(&mut buf).await.unwrap();
+            buf
+        });
+        client.write_all(b"late").await.unwrap();
+        assert_eq!(&reader.await.unwrap(), b"late");
+    }
+}

@@ -99,3 +99,25 @@ rt_test! {
         assert_eq!(server.try_recv(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
     }
 }
+
+rt_test! {
+    // As for TCP (and as on tokio): an accepted stream is read and written at once, without
+    // waiting for the reactor's first event; a fresh pair is writable at once.
+    async fn accepted_stream_and_fresh_pair_do_not_wait_for_the_reactor() {
+        use std::io::Write;
+        let path = TempPath::new(&format!("assume-{:?}", std::thread::current().id()));
+        let listener = UnixListener::bind(&path.0).unwrap();
+        let mut client = std::os::unix::net::UnixStream::connect(&path.0).unwrap();
+        client.write_all(b"first").unwrap();
+        let (server, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(server.try_read(&mut buf).unwrap(), 5);
+        assert_eq!(&buf[..5], b"first");
+        assert_eq!(server.try_write(b"ok").unwrap(), 2);
+        assert_eq!(server.try_read(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+
+        let (a, mut b) = UnixStream::pair().unwrap();
+        assert_eq!(a.try_write(b"x").unwrap(), 1);
+        assert_eq!(b.read(&mut buf).await.unwrap(), 1);
+    }
+}

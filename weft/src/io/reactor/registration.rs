@@ -63,6 +63,14 @@ impl Registration {
         self.slot().clear_readiness(event);
     }
 
+    /// Marks the resource ready without waiting for the driver's first event (see
+    /// `ScheduledIo::assume_ready`): accepted sockets are read and written at once, as on
+    /// tokio, instead of after a reactor round trip that under load queues behind every
+    /// established connection's events.
+    pub(crate) fn assume_ready(&self, ready: crate::io::Ready) {
+        self.slot().assume_ready(ready);
+    }
+
     /// Runs `f` whenever `direction` is ready until it does not return `WouldBlock`.
     pub(crate) fn poll_io<R>(
         &self,

@@ -166,6 +166,29 @@ impl ScheduledIo {
         }
     }
 
+    /// Task side: marks `ready` as set without an event from the driver, for a resource whose
+    /// state is known when it is created (an accepted socket is writable and usually holds the
+    /// peer's first bytes already). A wrong guess costs one `WouldBlock`, which clears it as
+    /// usual. The tick is left alone, so a clear made with a tick the driver has since moved
+    /// past still does nothing. No wake-up: nobody can be waiting on a slot this new. Ignored
+    /// after shutdown.
+    pub(crate) fn assume_ready(&self, ready: Ready) {
+        let mut cur = self.readiness.load(Acquire);
+        loop {
+            if cur & SHUTDOWN != 0 {
+                return;
+            }
+            let new = cur | (ready.bits() as usize & READY_MASK);
+            if new == cur {
+                return;
+            }
+            match self.readiness.compare_exchange(cur, new, AcqRel, Acquire) {
+                Ok(_) => return,
+                Err(actual) => cur = actual,
+            }
+        }
+    }
+
     /// Marks the slot shut down and wakes everyone: the driver is going away.
     pub(crate) fn shutdown(&self) {
         let mut cur = self.readiness.load(Acquire);
@@ -402,6 +425,31 @@ mod tests {
         fn wake(self: Arc<Self>) {
             self.0.fetch_add(1, Ordering::SeqCst);
         }
+    }
+
+    #[test]
+    fn assumed_readiness_is_cleared_by_a_wouldblock_unless_the_driver_reported_since() {
+        let io = ScheduledIo::default();
+        io.assume_ready(Ready::READABLE | Ready::WRITABLE);
+        let seen = io.ready_event(Direction::Read.mask());
+        assert!(seen.ready.is_readable());
+        io.clear_readiness(seen);
+        assert!(io.ready_event(Direction::Read.mask()).ready.is_empty());
+        assert!(io.ready_event(Direction::Write.mask()).ready.is_writable());
+
+        // A driver event between the guess and the `WouldBlock` is kept.
+        io.assume_ready(Ready::READABLE);
+        let seen = io.ready_event(Direction::Read.mask());
+        assert!(io.set_readiness(0, 7, Ready::READABLE | Ready::READ_CLOSED));
+        io.clear_readiness(seen);
+        let now = io.ready_event(Direction::Read.mask());
+        assert!(now.ready.is_readable() && now.ready.is_read_closed());
+
+        // Nothing is assumed about a slot whose driver has gone.
+        let io = ScheduledIo::default();
+        io.shutdown();
+        io.assume_ready(Ready::READABLE);
+        assert!(io.ready_event(Direction::Read.mask()).ready.is_empty());
     }
 
     #[test]

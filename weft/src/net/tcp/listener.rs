@@ -128,7 +128,7 @@ impl TcpListener {
             match self.io.accept() {
                 Ok((sys, addr)) => {
                     self.backoff_ms.store(0, Ordering::Relaxed);
-                    return Poll::Ready(TcpStream::new(sys).map(|stream| (stream, addr)));
+                    return Poll::Ready(TcpStream::new_accepted(sys).map(|stream| (stream, addr)));
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.io.registration().clear_readiness(event)

@@ -82,6 +82,18 @@ impl TcpStream {
         })
     }
 
+    /// A stream returned by `accept`: assumed readable and writable, so its first read and
+    /// write go to the socket at once. The peer's first bytes (even its FIN) are usually
+    /// there already; if not, that read's `WouldBlock` clears the guess.
+    pub(crate) fn new_accepted(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
+        let stream = TcpStream::new(sys)?;
+        stream
+            .io
+            .registration()
+            .assume_ready(Ready::READABLE | Ready::WRITABLE);
+        Ok(stream)
+    }
+
     /// Wraps a connected std stream. Unlike tokio, weft puts the socket into non-blocking
     /// mode itself (a blocking socket would stall a worker).
     ///

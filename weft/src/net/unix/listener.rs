@@ -165,7 +165,9 @@ impl UnixListener {
             match self.io.accept() {
                 Ok((sys, addr)) => {
                     self.backoff_ms.store(0, Ordering::Relaxed);
-                    return Poll::Ready(UnixStream::new(sys).map(|s| (s, SocketAddr(addr))));
+                    return Poll::Ready(
+                        UnixStream::new_accepted(sys).map(|s| (s, SocketAddr(addr))),
+                    );
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.io.registration().clear_readiness(event)

@@ -71,7 +71,12 @@ impl UnixStream {
     /// ```
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = mio::net::UnixStream::pair()?;
-        Ok((UnixStream::new(a)?, UnixStream::new(b)?))
+        let (a, b) = (UnixStream::new(a)?, UnixStream::new(b)?);
+        // Empty buffers: writable now, without waiting for the reactor's first event;
+        // readable only once the peer writes.
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
+        Ok((a, b))
     }
 
     /// Wraps a connected std stream, putting it into non-blocking mode.
@@ -157,6 +162,17 @@ impl UnixStream {
         if let Some(e) = stream.io.take_error()? {
             return Err(e);
         }
+        Ok(stream)
+    }
+
+    /// A stream returned by `accept`: assumed readable and writable, as
+    /// `TcpStream::new_accepted` (a wrong guess costs one `WouldBlock`).
+    pub(crate) fn new_accepted(sys: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::new(sys)?;
+        stream
+            .io
+            .registration()
+            .assume_ready(Ready::READABLE | Ready::WRITABLE);
         Ok(stream)
     }
 
