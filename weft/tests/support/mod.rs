@@ -37,43 +37,45 @@ pub fn multi_thread_no_uring() -> weft::runtime::Runtime {
         .expect("building a multi-thread runtime")
 }
 
+/// One test per runtime constructor named in the brackets (functions of this module), in a
+/// module named after the body: `runtime_tests! { [current_thread, multi_thread] async fn x() {..} }`
+/// gives `x::current_thread` and `x::multi_thread`. [`rt_test!`] and [`fs_test!`] fill in the
+/// list.
+#[macro_export]
+macro_rules! runtime_tests {
+    // The attributes travel as one token tree so they can be repeated per runtime.
+    (@mod [$($rt:ident),+] $attrs:tt $name:ident $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $crate::runtime_tests!(@one $attrs $body $rt); )+
+        }
+    };
+    (@one [$($attrs:tt)*] $body:block $rt:ident) => {
+        $($attrs)*
+        #[test]
+        fn $rt() {
+            $crate::support::$rt().block_on(async $body)
+        }
+    };
+    ([$($rt:ident),+] $(#[$attr:meta])* async fn $name:ident() $body:block $($rest:tt)*) => {
+        $crate::runtime_tests!(@mod [$($rt),+] [$(#[$attr])*] $name $body);
+        $crate::runtime_tests! { [$($rt),+] $($rest)* }
+    };
+    ([$($rt:ident),+]) => {};
+}
+
 /// Like [`rt_test!`], for file system tests: four tests per body, both schedulers, with files
 /// on io_uring (where the kernel allows it) and forced onto the blocking pool:
 /// `NAME::{current_thread, multi_thread, current_thread_no_uring, multi_thread_no_uring}`.
 #[macro_export]
 macro_rules! fs_test {
-    ($(#[$attr:meta])* async fn $name:ident() $body:block $($rest:tt)*) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$attr])*
-            #[test]
-            fn current_thread() {
-                $crate::support::current_thread().block_on(async $body)
-            }
-
-            $(#[$attr])*
-            #[test]
-            fn multi_thread() {
-                $crate::support::multi_thread().block_on(async $body)
-            }
-
-            $(#[$attr])*
-            #[test]
-            fn current_thread_no_uring() {
-                $crate::support::current_thread_no_uring().block_on(async $body)
-            }
-
-            $(#[$attr])*
-            #[test]
-            fn multi_thread_no_uring() {
-                $crate::support::multi_thread_no_uring().block_on(async $body)
-            }
+    ($($t:tt)*) => {
+        $crate::runtime_tests! {
+            [current_thread, multi_thread, current_thread_no_uring, multi_thread_no_uring]
+            $($t)*
         }
-        fs_test! { $($rest)* }
     };
-    () => {};
 }
 
 /// Defines one test per scheduler: `NAME::current_thread` and `NAME::multi_thread`.
@@ -87,24 +89,7 @@ macro_rules! fs_test {
 /// ```
 #[macro_export]
 macro_rules! rt_test {
-    ($(#[$attr:meta])* async fn $name:ident() $body:block $($rest:tt)*) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$attr])*
-            #[test]
-            fn current_thread() {
-                $crate::support::current_thread().block_on(async $body)
-            }
-
-            $(#[$attr])*
-            #[test]
-            fn multi_thread() {
-                $crate::support::multi_thread().block_on(async $body)
-            }
-        }
-        rt_test! { $($rest)* }
+    ($($t:tt)*) => {
+        $crate::runtime_tests! { [current_thread, multi_thread] $($t)* }
     };
-    () => {};
 }
