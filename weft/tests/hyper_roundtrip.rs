@@ -298,6 +298,25 @@ const GET: &[u8] = b"GET / HTTP/1.1\r\nhost: x\r\n\r\n";
 
 /// Serves one accepted connection as `http_hello` does (hyper-util's auto builder). The
 /// handler first tells `got_request`, then answers once `may_answer` fires (or is dropped).
+/// A client connected to `serve_gated`: the server says when it has the request, and answers
+/// only when told to.
+async fn gated_connection() -> (
+    TcpStream,
+    weft::task::JoinHandle<Result<(), Box<dyn std::error::Error + Send + Sync>>>,
+    weft::sync::oneshot::Receiver<()>,
+    weft::sync::oneshot::Sender<()>,
+) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap())
+        .await
+        .unwrap();
+    let (stream, _) = listener.accept().await.unwrap();
+    let (got_tx, got_rx) = weft::sync::oneshot::channel();
+    let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
+    let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+    (client, server, got_rx, answer_tx)
+}
+
 async fn serve_gated(
     stream: TcpStream,
     got_request: weft::sync::oneshot::Sender<()>,
@@ -341,12 +360,7 @@ async fn read_response(client: &mut TcpStream) -> Vec<u8> {
 
 rt_test! {
     async fn client_closing_before_its_response_is_an_incomplete_message() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (stream, _) = listener.accept().await.unwrap();
-        let (got_tx, got_rx) = weft::sync::oneshot::channel();
-        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
-        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+        let (mut client, server, got_rx, answer_tx) = gated_connection().await;
 
         client.write_all(GET).await.unwrap();
         got_rx.await.unwrap();
@@ -359,12 +373,7 @@ rt_test! {
     }
 
     async fn client_closing_after_reading_its_response_is_a_clean_close() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (stream, _) = listener.accept().await.unwrap();
-        let (got_tx, _got_rx) = weft::sync::oneshot::channel();
-        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
-        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+        let (mut client, server, _got_rx, answer_tx) = gated_connection().await;
 
         client.write_all(GET).await.unwrap();
         answer_tx.send(()).unwrap();
@@ -374,12 +383,7 @@ rt_test! {
     }
 
     async fn client_resetting_with_its_response_unread_is_a_clean_close() {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let mut client = TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
-        let (stream, _) = listener.accept().await.unwrap();
-        let (got_tx, _got_rx) = weft::sync::oneshot::channel();
-        let (answer_tx, answer_rx) = weft::sync::oneshot::channel();
-        let server = weft::spawn(serve_gated(stream, got_tx, answer_rx));
+        let (mut client, server, _got_rx, answer_tx) = gated_connection().await;
 
         client.write_all(GET).await.unwrap();
         answer_tx.send(()).unwrap();
