@@ -400,7 +400,7 @@ pub fn workloads() -> Vec<Workload> {
         workload!(
             Sync,
             sync::mpsc_bounded_64x10000,
-            "64 producers × 10,000 messages, bounded channel (capacity 100), one consumer"
+            "64 producers × 10,000 messages, bounded channel (capacity 100), one consumer (tokio and weft complete sends in the order they were requested, as tokio documents: a freed slot is handed to the longest-waiting sender; async-channel lets whichever sender runs first take it, fewer task switches, no order)"
         ),
         workload!(
             Sync,
