@@ -1,6 +1,8 @@
 //! Reading a 1 GiB file in 64 KiB chunks keeps memory flat. Alone in its own test binary so no
 //! other test's allocations move the resident-set numbers; a memory bound, not a timing one.
 
+mod support;
+
 use std::path::PathBuf;
 use weft::fs::File;
 use weft::io::AsyncReadExt;
@@ -52,26 +54,10 @@ fn reading_a_gib_in_chunks_keeps_memory_flat() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("sparse");
     for rt in [
-        weft::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        weft::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-        weft::runtime::Builder::new_current_thread()
-            .enable_all()
-            .disable_io_uring()
-            .build()
-            .unwrap(),
-        weft::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .disable_io_uring()
-            .build()
-            .unwrap(),
+        support::current_thread(),
+        support::multi_thread(),
+        support::current_thread_no_uring(),
+        support::multi_thread_no_uring(),
     ] {
         assert_eq!(rt.block_on(read_sparse_gib(path.clone())), GIB);
     }

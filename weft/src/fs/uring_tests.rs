@@ -45,6 +45,18 @@ fn fd_open(fd: RawFd) -> bool {
     std::fs::read_link(format!("/proc/self/fd/{fd}")).is_ok()
 }
 
+/// Lets the runtime (and its reactor) run until `fd` is closed; false if it stays open. The
+/// bound turns a bug into a failure instead of a hang; it is not a timing assertion.
+async fn closes_soon(fd: RawFd) -> bool {
+    for _ in 0..10_000 {
+        if !fd_open(fd) {
+            return true;
+        }
+        crate::task::yield_now().await;
+    }
+    !fd_open(fd)
+}
+
 #[test]
 fn one_ring_per_runtime_and_none_when_disabled() {
     for rt in runtimes() {
@@ -189,12 +201,8 @@ fn a_dropped_write_lands_and_releases_its_descriptor() {
             let waker = noop_waker();
             let _ = Pin::new(&mut op).poll(&mut Context::from_waker(&waker));
             drop(op);
-            let mut spins = 0;
-            while fd_open(fd) && spins < 10_000 {
-                crate::task::yield_now().await;
-                spins += 1;
-            }
-            assert!(!fd_open(fd), "the dropped write still holds its descriptor");
+            let closed = closes_soon(fd).await;
+            assert!(closed, "the dropped write still holds its descriptor");
             assert_eq!(std::fs::read(&path).unwrap(), vec![7u8; 1 << 20]);
             std::fs::remove_file(&path).unwrap();
         });
@@ -252,15 +260,8 @@ fn a_dropped_read_that_would_wait_forever_is_cancelled() {
             drop(op);
             // The cancellation's completion arrives through the reactor, and the reaper task
             // frees the operation with no other operation running.
-            let mut spins = 0;
-            while fd_open(fd) && spins < 10_000 {
-                crate::task::yield_now().await;
-                spins += 1;
-            }
-            assert!(
-                !fd_open(fd),
-                "the cancelled read still holds its descriptor"
-            );
+            let closed = closes_soon(fd).await;
+            assert!(closed, "the cancelled read still holds its descriptor");
             drop(tx);
         });
     }
