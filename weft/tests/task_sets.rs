@@ -208,3 +208,58 @@ fn consume_budget_yields_to_others_current_thread() {
         assert_eq!(flag.load(Ordering::SeqCst), 1);
     });
 }
+
+rt_test! {
+    // Regression: with the coop budget spent, `join_next` used to re-poll the entry its own
+    // deferred wake had just re-queued, spinning inside one poll of a multi-thread `block_on`.
+    async fn join_set_join_next_drains_1000_tasks() {
+        let mut set = weft::task::JoinSet::new();
+        for i in 0..1_000u32 {
+            set.spawn(async move { i });
+        }
+        let mut sum = 0u64;
+        while let Some(res) = set.join_next().await {
+            sum += u64::from(res.unwrap());
+        }
+        assert_eq!(sum, 999 * 1_000 / 2);
+    }
+
+    async fn join_set_join_next_drains_100000_tasks() {
+        let mut set = weft::task::JoinSet::new();
+        for _ in 0..100_000u32 {
+            set.spawn(weft::task::yield_now());
+        }
+        let mut n = 0;
+        while let Some(res) = set.join_next().await {
+            res.unwrap();
+            n += 1;
+        }
+        assert_eq!(n, 100_000);
+    }
+
+    async fn join_set_shutdown_500_pending_tasks() {
+        let mut set = weft::task::JoinSet::new();
+        for _ in 0..500 {
+            set.spawn(std::future::pending::<()>());
+        }
+        set.shutdown().await;
+        assert!(set.is_empty());
+    }
+
+    async fn join_set_drains_inside_a_spawned_task() {
+        let n = weft::spawn(async {
+            let mut set = weft::task::JoinSet::new();
+            for i in 0..1_000u32 {
+                set.spawn(async move { i });
+            }
+            let mut n = 0;
+            while set.join_next().await.is_some() {
+                n += 1;
+            }
+            n
+        })
+        .await
+        .unwrap();
+        assert_eq!(n, 1_000);
+    }
+}

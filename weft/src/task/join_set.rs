@@ -289,20 +289,32 @@ impl<T> JoinSet<T> {
             return Poll::Ready(None);
         }
         *self.notify.parent.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
-        loop {
-            let next = self
-                .notify
-                .ready
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .pop();
-            let Some(index) = next else {
+        // Only the entries woken before this call: one that a poll below re-queues (its task
+        // is still running, or its handle ran out of budget) waits for the next call, so this
+        // loop cannot chase its own wakes forever.
+        let mut batch =
+            std::mem::take(&mut *self.notify.ready.lock().unwrap_or_else(|e| e.into_inner()));
+        while let Some(index) = batch.pop() {
+            if !crate::runtime::coop::has_budget_remaining() {
+                batch.push(index);
+                self.requeue(batch);
+                crate::runtime::context::defer(cx.waker());
                 return Poll::Pending;
-            };
+            }
             // A stale wake of a removed entry polls nothing.
             if let Some(res) = self.poll_entry(index) {
+                self.requeue(batch);
                 return Poll::Ready(Some(res));
             }
+        }
+        Poll::Pending
+    }
+
+    /// Puts woken entries that were not polled back on the ready list (still marked queued).
+    fn requeue(&self, batch: Vec<usize>) {
+        if !batch.is_empty() {
+            let mut ready = self.notify.ready.lock().unwrap_or_else(|e| e.into_inner());
+            ready.extend(batch);
         }
     }
 

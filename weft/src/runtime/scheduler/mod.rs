@@ -1,7 +1,7 @@
 //! The schedulers, and the handle enum the rest of the runtime uses to reach either.
 
 pub(crate) mod current_thread;
-mod defer;
+pub(crate) mod defer;
 pub(crate) mod inject;
 pub(crate) mod multi_thread;
 
@@ -22,6 +22,11 @@ pub(crate) enum Handle {
 pub(crate) enum Context {
     CurrentThread(current_thread::Context),
     MultiThread(multi_thread::Context),
+    /// A `block_on` that polls its future on a thread that runs no scheduler (the
+    /// multi-thread runtime's `block_on`, `Handle::block_on`): deferred wakes wait until the
+    /// poll has returned, so a future that ran out of budget cannot be re-polled from inside
+    /// its own poll.
+    BlockOn(defer::Defer),
 }
 
 impl Handle {
@@ -122,6 +127,7 @@ impl Context {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),
             Context::MultiThread(cx) => cx.defer(waker),
+            Context::BlockOn(defer) => defer.defer(waker),
         }
     }
 }
