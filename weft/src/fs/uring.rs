@@ -61,6 +61,20 @@ pub(crate) struct Ring {
     /// Keeps the ring's fd on the reactor's interest list; deregistered in `Drop`.
     registration: Registration,
     inner: Mutex<Inner>,
+    stats: Arc<Stats>,
+}
+
+/// Entries handed to the kernel and completions taken back, for the runtime metrics:
+/// written under the ring's lock (load and store), read from anywhere.
+#[derive(Default, Debug)]
+pub(crate) struct Stats {
+    pub(crate) submitted: std::sync::atomic::AtomicU64,
+    pub(crate) completed: std::sync::atomic::AtomicU64,
+}
+
+fn bump(counter: &std::sync::atomic::AtomicU64, n: u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    counter.store(counter.load(Relaxed) + n, Relaxed);
 }
 
 struct Inner {
@@ -74,6 +88,7 @@ struct Inner {
     reaper_running: bool,
     /// That task's waker while it waits for the ring fd.
     reaper: Option<Waker>,
+    stats: Arc<Stats>,
 }
 
 enum Slot {
@@ -119,9 +134,12 @@ impl Ring {
             Interest::READABLE,
             reactor.clone(),
         )?;
+        let stats = Arc::new(Stats::default());
         Ok(Ring {
             registration,
+            stats: stats.clone(),
             inner: Mutex::new(Inner {
+                stats,
                 uring,
                 slots: Vec::new(),
                 free: Vec::new(),
@@ -130,6 +148,11 @@ impl Ring {
                 reaper: None,
             }),
         })
+    }
+
+    /// Submission and completion counts (for the runtime metrics).
+    pub(crate) fn stats(&self) -> &Stats {
+        &self.stats
     }
 
     /// Reads up to `len` bytes into `buf[..len]` (`buf.len() >= len`), at `offset` like
@@ -273,6 +296,7 @@ impl Inner {
         loop {
             // SAFETY: forwarded to the caller.
             if unsafe { self.uring.submission().push(entry) }.is_ok() {
+                bump(&self.stats.submitted, 1);
                 return Ok(());
             }
             self.submit()?;
@@ -298,6 +322,7 @@ impl Inner {
     fn reap(&mut self) {
         let mut cq = self.uring.completion();
         cq.sync();
+        bump(&self.stats.completed, cq.len() as u64);
         for cqe in cq {
             if cqe.user_data() == CANCEL_TAG {
                 continue;

@@ -366,19 +366,16 @@ impl Spawner {
     }
 
     /// Jobs waiting for a thread.
-    #[allow(dead_code)] // read by the runtime metrics
     pub(crate) fn queue_depth(&self) -> usize {
         self.inner.shared.lock().queue.len()
     }
 
     /// Threads alive in the pool.
-    #[allow(dead_code)] // read by the runtime metrics
     pub(crate) fn num_threads(&self) -> usize {
         self.inner.shared.lock().num_th
     }
 
     /// Idle threads in the pool.
-    #[allow(dead_code)] // read by the runtime metrics
     pub(crate) fn num_idle_threads(&self) -> usize {
         self.inner.shared.lock().idle.len()
     }

@@ -39,6 +39,8 @@ pub struct Builder {
     io_uring: bool,
     start_paused: bool,
     nevents: usize,
+    /// Histogram settings (methods in `runtime::metrics::builder`).
+    pub(crate) metrics: crate::runtime::metrics::BuilderConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,6 +91,7 @@ impl Builder {
             io_uring: true,
             start_paused: false,
             nevents: 1024,
+            metrics: Default::default(),
         }
     }
 
@@ -375,6 +378,7 @@ impl Builder {
                 Kind::MultiThread => 61,
             }),
             id: next_runtime_id(),
+            metrics: self.metrics.build(),
         };
         let (scheduler, handle) = match self.kind {
             Kind::CurrentThread => {

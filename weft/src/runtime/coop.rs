@@ -12,6 +12,10 @@ use std::task::{ready, Context, Poll};
 /// Operations a task may perform per poll (tokio's number, which programs may rely on).
 pub(crate) const BUDGET: u8 = 128;
 
+/// The budget is spent and the forced yield has been counted in the metrics (a poll that hits
+/// the limit in several resources counts once). Above `BUDGET`, so never a real budget.
+const SPENT_AND_COUNTED: u8 = u8::MAX;
+
 thread_local! {
     /// `None`: unconstrained (outside a task, or inside `unconstrained`).
     static CURRENT: Cell<Option<u8>> = const { Cell::new(None) };
@@ -46,7 +50,9 @@ fn with_budget<R>(budget: Option<u8>, f: impl FnOnce() -> R) -> R {
 /// Whether the current task still has budget left (always true outside a task).
 #[inline]
 pub(crate) fn has_budget_remaining() -> bool {
-    CURRENT.try_with(|c| c.get() != Some(0)).unwrap_or(true)
+    CURRENT
+        .try_with(|c| !matches!(c.get(), Some(0 | SPENT_AND_COUNTED)))
+        .unwrap_or(true)
 }
 
 /// Spends one unit of budget, or returns `Pending` (having woken the task) if none is left.
@@ -58,7 +64,13 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     CURRENT
         .try_with(|c| match c.get() {
             None => Poll::Ready(RestoreOnPending(None)),
-            Some(0) => {
+            Some(n @ (0 | SPENT_AND_COUNTED)) => {
+                if n == 0 {
+                    c.set(Some(SPENT_AND_COUNTED));
+                    let _ = crate::runtime::context::with_current(|h| {
+                        h.metrics().inc_budget_forced_yield()
+                    });
+                }
                 // Deferred, not woken: on the current-thread scheduler an immediate wake
                 // would re-poll the task before the driver turns, so a timer racing a busy
                 // future would never fire.

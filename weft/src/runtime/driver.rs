@@ -141,6 +141,12 @@ impl Handle {
         }
     }
 
+    /// The runtime's io_uring if a file operation has set it up (never sets it up).
+    #[cfg(target_os = "linux")]
+    pub(crate) fn uring_if_started(&self) -> Option<&std::sync::Arc<crate::fs::uring::Ring>> {
+        self.uring.get().and_then(Option::as_ref)
+    }
+
     /// The runtime's io_uring, set up and probed on the first call; `None` if disabled, without
     /// I/O, or refused by the kernel (then files use the blocking pool).
     #[cfg(target_os = "linux")]

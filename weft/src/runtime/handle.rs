@@ -196,6 +196,19 @@ impl Handle {
         }
     }
 
+    /// The runtime's metrics (see [`RuntimeMetrics`](super::RuntimeMetrics)).
+    ///
+    /// ```
+    /// # let rt = weft::runtime::Builder::new_current_thread().build().unwrap();
+    /// # rt.block_on(async {
+    /// let metrics = weft::runtime::Handle::current().metrics();
+    /// println!("{} tasks alive", metrics.num_alive_tasks());
+    /// # });
+    /// ```
+    pub fn metrics(&self) -> super::RuntimeMetrics {
+        super::RuntimeMetrics::new(self.clone())
+    }
+
     /// The I/O and time driver handles (crate-internal).
     #[allow(dead_code)] // used by the reactor and the time driver
     pub(crate) fn driver(&self) -> &super::driver::Handle {

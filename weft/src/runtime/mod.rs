@@ -23,6 +23,7 @@ pub(crate) mod coop;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
+pub(crate) mod metrics;
 #[allow(dead_code)]
 pub(crate) mod park;
 #[allow(unsafe_code)]
@@ -35,6 +36,10 @@ mod loom_tests;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use metrics::{
+    HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
+    LogHistogramBuilder, RuntimeMetrics,
+};
 
 use blocking::BlockingPool;
 use scheduler::current_thread::CurrentThread;
@@ -52,6 +57,7 @@ pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
+    pub(crate) metrics: metrics::Config,
     #[allow(dead_code)]
     pub(crate) id: u64,
 }
@@ -130,6 +136,17 @@ impl Runtime {
     /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
+    }
+
+    /// The runtime's metrics (see [`RuntimeMetrics`]); stays readable after the runtime is
+    /// dropped.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 2);
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        self.handle.metrics()
     }
 
     /// Spawns a task; see [`weft::spawn`](crate::spawn).

@@ -187,6 +187,18 @@ impl Handle {
         &self.inner.shards[index]
     }
 
+    /// Timers armed since the start, and armed now (for the runtime metrics; takes each
+    /// shard's lock for a moment).
+    pub(crate) fn timer_counts(&self) -> (u64, u64) {
+        self.inner
+            .shards
+            .iter()
+            .fold((0, 0), |(total, now), shard| {
+                let wheel = shard.lock();
+                (total + wheel.armed_total, now + wheel.armed_now)
+            })
+    }
+
     /// The shard for timers created on this thread.
     pub(crate) fn pick_shard(&self) -> usize {
         thread_shard_index() % self.inner.shards.len()

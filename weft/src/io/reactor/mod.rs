@@ -22,7 +22,7 @@ use slab::Slab;
 use std::fmt;
 use std::io;
 // Plain std types: the modelled protocol is the slot's (`scheduled_io`), not these.
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use std::time::Instant;
@@ -50,6 +50,16 @@ struct Shared {
     /// locked list with a flag for the fast path is enough.
     deferred: Mutex<Vec<Deferred>>,
     has_deferred: AtomicBool,
+    metrics: IoMetrics,
+}
+
+/// For the runtime metrics. Registrations come from any thread (a rare event, so a shared
+/// `fetch_add`); `ready` is written only by the thread parked on the driver.
+#[derive(Default)]
+pub(crate) struct IoMetrics {
+    pub(crate) registered: AtomicU64,
+    pub(crate) deregistered: AtomicU64,
+    pub(crate) ready: AtomicU64,
 }
 
 struct Deferred {
@@ -73,6 +83,7 @@ impl Driver {
                 is_shutdown: AtomicBool::new(false),
                 deferred: Mutex::new(Vec::new()),
                 has_deferred: AtomicBool::new(false),
+                metrics: IoMetrics::default(),
             }),
         };
         let driver = Driver {
@@ -111,12 +122,15 @@ impl Driver {
         }
         self.tick = self.tick.wrapping_add(1);
         let slab = &self.handle.shared.slab;
+        let ready = &self.handle.shared.metrics.ready;
         for event in self.events.iter() {
             if event.token().0 == slab::WAKER_TOKEN {
                 // Only here to end the wait; mio's waker needs no reset on Linux (eventfd
                 // is drained by mio).
                 continue;
             }
+            // Counted before the wake, so a woken task already sees it.
+            ready.store(ready.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
             let (index, generation) = slab::decode(event.token());
             if let Some(slot) = slab.get(index) {
                 slot.set_readiness(generation, self.tick, Ready::from_mio(event));
@@ -185,6 +199,10 @@ impl Handle {
         let _ = self.shared.waker.wake();
     }
 
+    pub(crate) fn metrics(&self) -> &IoMetrics {
+        &self.shared.metrics
+    }
+
     pub(crate) fn is_shutdown(&self) -> bool {
         self.shared.is_shutdown.load(Ordering::Acquire)
     }
@@ -218,6 +236,10 @@ impl Handle {
             self.shared.slab.release(index);
             return Err(e);
         }
+        self.shared
+            .metrics
+            .registered
+            .fetch_add(1, Ordering::Relaxed);
         Ok((index, generation))
     }
 
@@ -247,6 +269,10 @@ impl Handle {
     }
 
     fn release(&self, index: usize) {
+        self.shared
+            .metrics
+            .deregistered
+            .fetch_add(1, Ordering::Relaxed);
         self.shared.slab.release(index);
     }
 

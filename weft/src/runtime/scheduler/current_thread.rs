@@ -9,6 +9,7 @@ use super::inject::Inject;
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::metrics::{Recorder, SchedulerMetrics};
 use crate::runtime::park::{ParkThread, UnparkThread};
 use crate::runtime::task::list::OwnedTasks;
 use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
@@ -31,8 +32,9 @@ pub(crate) struct CurrentThread {
 
 /// Shared with every task and `Handle`.
 pub(crate) struct Handle {
-    inject: Inject<Arc<Handle>>,
-    owned: OwnedTasks<Arc<Handle>>,
+    pub(super) inject: Inject<Arc<Handle>>,
+    pub(super) owned: OwnedTasks<Arc<Handle>>,
+    pub(crate) metrics: SchedulerMetrics,
     /// The `block_on` future was woken.
     woken: AtomicBool,
     pub(crate) driver: driver::Handle,
@@ -45,6 +47,7 @@ struct Core {
     tasks: VecDeque<Notified<Arc<Handle>>>,
     tick: u32,
     driver: Option<Driver>,
+    metrics: Recorder,
 }
 
 /// This scheduler's part of the thread-local context.
@@ -61,9 +64,12 @@ impl CurrentThread {
         blocking_spawner: blocking::Spawner,
         config: Config,
     ) -> (CurrentThread, Arc<Handle>) {
+        let metrics = SchedulerMetrics::new(1, config.metrics);
+        let recorder = metrics.recorder(0);
         let handle = Arc::new(Handle {
             inject: Inject::new(),
             owned: OwnedTasks::new(1),
+            metrics,
             woken: AtomicBool::new(false),
             driver: driver_handle,
             blocking_spawner,
@@ -73,6 +79,7 @@ impl CurrentThread {
             tasks: VecDeque::with_capacity(64),
             tick: 0,
             driver: Some(driver),
+            metrics: recorder,
         });
         (
             CurrentThread {
@@ -181,6 +188,7 @@ impl CurrentThread {
                     break;
                 }
             }
+            core.metrics.set_queue_depth(0);
             debug_assert!(me.owned.is_empty());
             if let Some(driver) = driver.as_mut() {
                 driver.shutdown(&me.driver);
@@ -205,6 +213,7 @@ impl CoreGuard<'_> {
         let waker = Waker::from(StdArc::new(BlockOnWaker(handle.clone())));
         let mut task_cx = TaskContext::from_waker(&waker);
         let mut core = self.core.take().expect("core present");
+        core.metrics.start_busy();
         handle.woken.store(true, Ordering::Release);
         'outer: loop {
             if handle.woken.swap(false, Ordering::AcqRel) {
@@ -227,8 +236,12 @@ impl CoreGuard<'_> {
                     };
                     continue 'outer;
                 };
+                let sample = core.metrics.start_poll(task.id().as_u64());
                 let (c, ()) = cx.enter(core, || task.run());
                 core = c;
+                if let Some(start) = sample {
+                    core.metrics.end_poll(start);
+                }
                 if handle.woken.load(Ordering::Acquire) {
                     continue 'outer;
                 }
@@ -244,7 +257,8 @@ impl Drop for CoreGuard<'_> {
             .core
             .take()
             .or_else(|| self.cx.core.borrow_mut().take());
-        if let Some(core) = core {
+        if let Some(mut core) = core {
+            core.metrics.end_busy();
             *self.scheduler.core.lock() = Some(core);
             for waiter in self.scheduler.waiters.lock().drain(..) {
                 waiter.unpark();
@@ -256,10 +270,22 @@ impl Drop for CoreGuard<'_> {
 impl Core {
     fn next_task(&mut self, handle: &Handle) -> Option<Notified<Arc<Handle>>> {
         if self.tick % handle.config.global_queue_interval == 0 {
-            handle.inject.pop().or_else(|| self.tasks.pop_front())
+            handle.inject.pop().or_else(|| self.pop_local())
         } else {
-            self.tasks.pop_front().or_else(|| handle.inject.pop())
+            self.pop_local().or_else(|| handle.inject.pop())
         }
+    }
+
+    fn pop_local(&mut self) -> Option<Notified<Arc<Handle>>> {
+        let task = self.tasks.pop_front()?;
+        self.metrics.set_queue_depth(self.tasks.len());
+        Some(task)
+    }
+
+    fn push_local(&mut self, task: Notified<Arc<Handle>>) {
+        self.metrics.local_schedule(task.id().as_u64());
+        self.tasks.push_back(task);
+        self.metrics.set_queue_depth(self.tasks.len());
     }
 }
 
@@ -285,11 +311,13 @@ impl Context {
             && handle.inject.is_empty()
             && !handle.woken.load(Ordering::Acquire)
         {
+            core.metrics.about_to_park();
             let (c, ()) = self.enter(core, || {
                 driver.park(&handle.driver);
                 self.defer.wake();
             });
             core = c;
+            core.metrics.unparked();
         }
         core.driver = Some(driver);
         core
@@ -342,7 +370,7 @@ impl Schedule for Arc<Handle> {
                 if Arc::ptr_eq(self, &cx.handle) {
                     let mut core = cx.core.borrow_mut();
                     match core.as_mut() {
-                        Some(core) => core.tasks.push_back(task),
+                        Some(core) => core.push_local(task),
                         // Only during shutdown, after the queues were drained: the owned list
                         // has cancelled the task already.
                         None => drop(task),

@@ -12,6 +12,8 @@ pub(crate) struct Inject<S: 'static> {
     len: AtomicUsize,
     /// Mirrors `closed`, so workers can poll for shutdown without the lock.
     closed: AtomicBool,
+    /// Tasks queued by `push` (remote schedules, for the metrics); written under the lock.
+    pushes: std::sync::atomic::AtomicU64,
 }
 
 struct Inner<S: 'static> {
@@ -28,6 +30,7 @@ impl<S: 'static> Inject<S> {
             }),
             len: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
+            pushes: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -39,8 +42,9 @@ impl<S: 'static> Inject<S> {
         self.len.load(Ordering::Acquire)
     }
 
-    /// Queues a task. After `close` the task is dropped instead (the runtime is shutting
-    /// down and cancels every task through its owned list).
+    /// Queues a task scheduled from outside the runtime's threads (counted as a remote
+    /// schedule). After `close` the task is dropped instead (the runtime is shutting down and
+    /// cancels every task through its owned list).
     pub(crate) fn push(&self, task: Notified<S>) {
         let mut inner = self.inner.lock();
         if inner.closed {
@@ -48,11 +52,20 @@ impl<S: 'static> Inject<S> {
             drop(task);
             return;
         }
+        // Under the lock, so a load and a store suffice.
+        let pushes = self.pushes.load(std::sync::atomic::Ordering::Relaxed);
+        self.pushes
+            .store(pushes + 1, std::sync::atomic::Ordering::Relaxed);
         inner.queue.push_back(task);
         self.len.store(inner.queue.len(), Ordering::Release);
     }
 
-    /// Queues many tasks under one lock acquisition.
+    /// Tasks queued by `push` since the start.
+    pub(crate) fn remote_pushes(&self) -> u64 {
+        self.pushes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Queues many tasks under one lock acquisition (overflow from a local queue).
     pub(crate) fn push_batch(&self, tasks: impl Iterator<Item = Notified<S>>) {
         let mut inner = self.inner.lock();
         if inner.closed {

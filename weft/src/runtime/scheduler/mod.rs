@@ -113,11 +113,53 @@ impl Handle {
         }
     }
 
-    #[allow(dead_code)] // read by the runtime metrics
     pub(crate) fn num_alive_tasks(&self) -> usize {
         match self {
             Handle::CurrentThread(h) => h.num_alive_tasks(),
             Handle::MultiThread(h) => h.num_alive_tasks(),
+        }
+    }
+
+    pub(crate) fn metrics(&self) -> &crate::runtime::metrics::SchedulerMetrics {
+        match self {
+            Handle::CurrentThread(h) => &h.metrics,
+            Handle::MultiThread(h) => &h.metrics,
+        }
+    }
+
+    pub(crate) fn spawned_tasks_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.owned.spawned(),
+            Handle::MultiThread(h) => h.owned.spawned(),
+        }
+    }
+
+    pub(crate) fn injection_queue_depth(&self) -> usize {
+        match self {
+            Handle::CurrentThread(h) => h.inject.len(),
+            Handle::MultiThread(h) => h.inject.len(),
+        }
+    }
+
+    pub(crate) fn remote_schedule_count(&self) -> u64 {
+        match self {
+            Handle::CurrentThread(h) => h.inject.remote_pushes(),
+            Handle::MultiThread(h) => h.inject.remote_pushes(),
+        }
+    }
+
+    /// # Panics
+    /// If `worker` is not below the number of workers.
+    #[track_caller]
+    pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        match self {
+            Handle::CurrentThread(h) => {
+                h.metrics
+                    .worker(worker)
+                    .queue_depth
+                    .load(std::sync::atomic::Ordering::Relaxed) as usize
+            }
+            Handle::MultiThread(h) => h.worker_local_queue_depth(worker),
         }
     }
 }

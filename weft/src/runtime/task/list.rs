@@ -15,6 +15,8 @@ pub(crate) struct OwnedTasks<S: 'static> {
     shards: Box<[Mutex<LinkedList<TaskLink<S>>>]>,
     closed: AtomicBool,
     count: AtomicUsize,
+    /// Tasks ever bound, per shard, written under that shard's lock (for the metrics).
+    spawned: Box<[std::sync::atomic::AtomicU64]>,
 }
 
 struct TaskLink<S>(PhantomData<S>);
@@ -47,7 +49,18 @@ impl<S: Schedule> OwnedTasks<S> {
             shards: (0..shards).map(|_| Mutex::new(LinkedList::new())).collect(),
             closed: AtomicBool::new(false),
             count: AtomicUsize::new(0),
+            spawned: (0..shards)
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
+                .collect(),
         }
+    }
+
+    /// Tasks bound since the start (including ones cancelled at once by a closed list).
+    pub(crate) fn spawned(&self) -> u64 {
+        self.spawned
+            .iter()
+            .map(|n| n.load(std::sync::atomic::Ordering::Relaxed))
+            .sum()
     }
 
     fn shard(&self, id: u64) -> &Mutex<LinkedList<TaskLink<S>>> {
@@ -97,7 +110,14 @@ impl<S: Schedule> OwnedTasks<S> {
         T: Future + 'static,
     {
         let (task, notified, join) = new_task(future, scheduler, id);
-        let mut shard = self.shard(id.as_u64()).lock();
+        let index = id.as_u64() as usize & (self.shards.len() - 1);
+        let mut shard = self.shards[index].lock();
+        let spawned = &self.spawned[index];
+        // Under the shard's lock: a load and a store suffice.
+        spawned.store(
+            spawned.load(std::sync::atomic::Ordering::Relaxed) + 1,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         // Read under the shard lock: `close_and_shutdown_all` sets the flag before it drains
         // each shard, so a task is either rejected here or drained there.
         if self.closed.load(Ordering::Acquire) {

@@ -185,6 +185,7 @@ pub(crate) unsafe fn arm(
         let armed = if wheel.is_shutdown() {
             Armed::Shutdown
         } else if wheel.insert(entry, when).is_ok() {
+            wheel.note_armed();
             Armed::Pending(when)
         } else {
             Armed::Elapsed

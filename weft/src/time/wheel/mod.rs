@@ -55,6 +55,9 @@ pub(crate) struct Wheel {
     pending: EntryList,
     /// Set at driver shutdown: arming fails from then on.
     is_shutdown: bool,
+    /// For the runtime metrics: timers armed ever, and armed now.
+    pub(crate) armed_total: u64,
+    pub(crate) armed_now: u64,
 }
 
 // SAFETY: the wheel holds raw pointers to entries whose owners are `Send + Sync` and which are
@@ -68,6 +71,8 @@ impl Wheel {
             levels: (0..NUM_LEVELS).map(Level::new).collect(),
             pending: EntryList::new(),
             is_shutdown: false,
+            armed_total: 0,
+            armed_now: 0,
         }
     }
 
@@ -105,11 +110,19 @@ impl Wheel {
         Ok(())
     }
 
+    /// Counts a timer armed by its owner (not a re-cascade inside the wheel).
+    pub(crate) fn note_armed(&mut self) {
+        self.armed_total += 1;
+        self.armed_now += 1;
+    }
+
     /// Unlinks an armed entry.
     ///
     /// # Safety
     /// `entry` is live and linked in this wheel.
     pub(crate) unsafe fn remove(&mut self, entry: NonNull<TimerShared>) {
+        // Saturating: the wheel's unit tests link entries without `note_armed`.
+        self.armed_now = self.armed_now.saturating_sub(1);
         // SAFETY: live entry (caller), and its locked fields are ours with the wheel.
         let position = unsafe {
             entry
@@ -236,6 +249,7 @@ pub(crate) fn fire_expired(
     } else {
         wheel.poll(now)
     } {
+        wheel.armed_now = wheel.armed_now.saturating_sub(1);
         // SAFETY: `poll` unlinked a live entry of this shard, and we hold its lock; we do not
         // touch the entry after `fire`.
         if let Some(waker) = unsafe { TimerShared::fire(entry, state) } {

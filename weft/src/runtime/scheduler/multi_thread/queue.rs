@@ -111,8 +111,13 @@ impl<S: 'static> Local<S> {
         self.inner.tail.store(tail, Release);
     }
 
-    /// Pushes one task; when full, moves half the queue and the task to `inject`.
-    pub(crate) fn push_back_or_overflow(&mut self, mut task: Notified<S>, inject: &Inject<S>) {
+    /// Pushes one task; when full, moves half the queue and the task to `inject`. Returns
+    /// true if it overflowed to `inject`.
+    pub(crate) fn push_back_or_overflow(
+        &mut self,
+        mut task: Notified<S>,
+        inject: &Inject<S>,
+    ) -> bool {
         let tail = loop {
             let head = self.inner.head.load(Acquire);
             let (steal, real) = unpack(head);
@@ -121,11 +126,11 @@ impl<S: 'static> Local<S> {
                 break tail;
             } else if steal != real {
                 // A thief is emptying the queue; spilling half would race with it.
-                inject.push(task);
-                return;
+                inject.push_batch(std::iter::once(task));
+                return true;
             } else {
                 match self.push_overflow(task, real, tail, inject) {
-                    Ok(()) => return,
+                    Ok(()) => return true,
                     // A thief moved `head` meanwhile; room may have appeared.
                     Err(t) => task = t,
                 }
@@ -135,6 +140,7 @@ impl<S: 'static> Local<S> {
         // SAFETY: the slot at `tail` is free (checked above) and only the owner writes it.
         self.inner.buffer[idx].with_mut(|ptr| unsafe { ptr.write(MaybeUninit::new(task)) });
         self.inner.tail.store(tail.wrapping_add(1), Release);
+        false
     }
 
     fn push_overflow(
@@ -203,6 +209,12 @@ impl<S: 'static> Steal<S> {
     pub(crate) fn is_empty(&self) -> bool {
         let (_, head) = unpack(self.0.head.load(Acquire));
         head == self.0.tail.load(Acquire)
+    }
+
+    /// Tasks in the queue, as seen from another thread (for the metrics).
+    pub(crate) fn len(&self) -> usize {
+        let (_, head) = unpack(self.0.head.load(Acquire));
+        self.0.tail.load(Acquire).wrapping_sub(head) as usize
     }
 
     /// Moves about half of this queue into `dst` (the thief's own queue) and returns one of

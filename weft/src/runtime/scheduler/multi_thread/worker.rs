@@ -5,6 +5,7 @@ use super::park::{self, Parker, Unparker};
 use super::queue::{self, Local, Steal};
 use crate::loom::sync::{Arc, Mutex};
 use crate::runtime::driver::{self, Driver};
+use crate::runtime::metrics::{Recorder, SchedulerMetrics};
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::list::OwnedTasks;
@@ -26,9 +27,10 @@ pub(crate) struct MultiThread;
 /// Shared by all workers, tasks and handles.
 pub(crate) struct Handle {
     remotes: Box<[Remote]>,
-    inject: Inject<Arc<Handle>>,
+    pub(in crate::runtime::scheduler) inject: Inject<Arc<Handle>>,
     idle: Idle,
-    owned: OwnedTasks<Arc<Handle>>,
+    pub(in crate::runtime::scheduler) owned: OwnedTasks<Arc<Handle>>,
+    pub(crate) metrics: SchedulerMetrics,
     /// Cores of workers that finished; the last one to arrive finalises shutdown.
     #[allow(clippy::vec_box)] // cores move in as boxes and stay boxed
     shutdown_cores: Mutex<Vec<Box<Core>>>,
@@ -60,6 +62,7 @@ struct Core {
     is_shutdown: bool,
     park: Option<Parker>,
     rand: FastRand,
+    metrics: Recorder,
 }
 
 /// This scheduler's part of the thread-local context.
@@ -82,10 +85,11 @@ impl MultiThread {
         config: Config,
     ) -> (MultiThread, Arc<Handle>) {
         let shared_park = park::Shared::new(driver);
+        let metrics = SchedulerMetrics::new(size, config.metrics);
         let mut cores = Vec::with_capacity(size);
         let mut remotes = Vec::with_capacity(size);
         let seed = FastRand::new();
-        for _ in 0..size {
+        for index in 0..size {
             let (steal, run_queue) = queue::local();
             let parker = Parker::new(shared_park.clone());
             let unpark = parker.unpark();
@@ -97,6 +101,7 @@ impl MultiThread {
                 is_shutdown: false,
                 park: Some(parker),
                 rand: FastRand::from_seed(u64::from(seed.fastrand_n(u32::MAX)) << 32 | 1),
+                metrics: metrics.recorder(index),
             }));
             remotes.push(Remote { steal, unpark });
         }
@@ -105,6 +110,7 @@ impl MultiThread {
             inject: Inject::new(),
             idle: Idle::new(size),
             owned: OwnedTasks::new(size * 4),
+            metrics,
             shutdown_cores: Mutex::new(Vec::with_capacity(size)),
             driver: driver_handle,
             blocking_spawner,
@@ -166,6 +172,7 @@ fn run(worker: Arc<Worker>) {
 impl Context {
     fn run(&self, mut core: Box<Core>) -> RunResult {
         let handle = &self.worker.handle;
+        core.metrics.start_busy();
         while !core.is_shutdown {
             core.tick = core.tick.wrapping_add(1);
             if core.tick % handle.config.event_interval == 0 {
@@ -186,6 +193,7 @@ impl Context {
                 core = self.park(core);
             }
         }
+        core.metrics.end_busy();
         handle.owned.close_and_shutdown_all();
         handle.shutdown_core(core);
         Err(())
@@ -193,23 +201,33 @@ impl Context {
 
     fn run_task(&self, task: Notified<Arc<Handle>>, mut core: Box<Core>) -> RunResult {
         core.transition_from_searching(&self.worker);
+        let mut sample = core.metrics.start_poll(task.id().as_u64());
         *self.core.borrow_mut() = Some(core);
         task.run();
         let mut lifo_polls = 0;
         loop {
-            // `block_in_place` may have handed the core to another thread.
+            // `block_in_place` may have handed the core to another thread (which owns the
+            // worker's metrics from then on).
             let Some(mut core) = self.core.borrow_mut().take() else {
                 return Err(());
             };
+            if let Some(start) = sample {
+                core.metrics.end_poll(start);
+            }
             let Some(task) = core.lifo_slot.take() else {
                 return Ok(core);
             };
             if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
-                core.run_queue
-                    .push_back_or_overflow(task, &self.worker.handle.inject);
+                if core
+                    .run_queue
+                    .push_back_or_overflow(task, &self.worker.handle.inject)
+                {
+                    core.metrics.overflow();
+                }
                 return Ok(core);
             }
             lifo_polls += 1;
+            sample = core.metrics.start_poll(task.id().as_u64());
             *self.core.borrow_mut() = Some(core);
             task.run();
         }
@@ -222,12 +240,14 @@ impl Context {
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         if core.transition_to_parked(&self.worker) {
+            core.metrics.about_to_park();
             while !core.is_shutdown {
                 core = self.park_timeout(core, None);
                 if core.transition_from_parked(&self.worker) {
                     break;
                 }
             }
+            core.metrics.unparked();
         }
         core
     }
@@ -324,7 +344,11 @@ impl Core {
             if i == worker.index {
                 continue;
             }
+            let before = self.run_queue.len();
             if let Some(task) = remotes[i].steal.steal_into(&mut self.run_queue) {
+                // The queue grew by all but the one returned to run now.
+                let moved = self.run_queue.len().saturating_sub(before) + 1;
+                self.metrics.stole(moved as u64);
                 return Some(task);
             }
         }
@@ -407,6 +431,19 @@ impl Handle {
         self.owned.len()
     }
 
+    /// # Panics
+    /// If `worker` is out of range.
+    #[track_caller]
+    pub(crate) fn worker_local_queue_depth(&self, worker: usize) -> usize {
+        match self.remotes.get(worker) {
+            Some(remote) => remote.steal.len(),
+            None => panic!(
+                "worker index {worker} is out of range: the runtime has {} worker(s)",
+                self.remotes.len()
+            ),
+        }
+    }
+
     fn schedule_task(&self, task: Notified<Arc<Handle>>, is_yield: bool) {
         context::with_scheduler(|cx| {
             if let Some(super::super::Context::MultiThread(cx)) = cx {
@@ -423,15 +460,20 @@ impl Handle {
     }
 
     fn schedule_local(&self, core: &mut Core, task: Notified<Arc<Handle>>, is_yield: bool) {
+        core.metrics.local_schedule(task.id().as_u64());
         let should_notify = if is_yield {
-            core.run_queue.push_back_or_overflow(task, &self.inject);
+            if core.run_queue.push_back_or_overflow(task, &self.inject) {
+                core.metrics.overflow();
+            }
             true
         } else {
             // The task just woken is the likeliest to have hot data: run it next.
             let prev = core.lifo_slot.replace(task);
             match prev {
                 Some(prev) => {
-                    core.run_queue.push_back_or_overflow(prev, &self.inject);
+                    if core.run_queue.push_back_or_overflow(prev, &self.inject) {
+                        core.metrics.overflow();
+                    }
                     true
                 }
                 None => false,
