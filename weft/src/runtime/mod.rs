@@ -23,6 +23,7 @@ pub(crate) mod coop;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
+mod local_runtime;
 pub(crate) mod metrics;
 #[allow(dead_code)]
 pub(crate) mod park;
@@ -36,6 +37,7 @@ mod loom_tests;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::{
     HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
     LogHistogramBuilder, RuntimeMetrics,
