@@ -397,6 +397,11 @@ fn listen_backlog(listener: &TcpListener) -> u32 {
             &mut len,
         )
     };
-    assert_eq!(rc, 0, "getsockopt(TCP_INFO): {}", std::io::Error::last_os_error());
+    assert_eq!(
+        rc,
+        0,
+        "getsockopt(TCP_INFO): {}",
+        std::io::Error::last_os_error()
+    );
     info.tcpi_sacked
 }
