@@ -11,12 +11,24 @@ pub(crate) enum Kind {
     Test,
 }
 
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Kind::Main => "weft::main",
-            Kind::Test => "weft::test",
-        }
+/// The attribute being expanded and the crate its generated code names unless `crate = "..."`
+/// says otherwise: `::weft` for `#[weft::main]`, `::tokio` for the entry points the `tokio`
+/// compatibility crate re-exports. Each re-export fixes its own path, so the path is right by
+/// construction, with no guess from the caller's manifest.
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    pub(crate) kind: Kind,
+    pub(crate) crate_name: &'static str,
+}
+
+impl Entry {
+    /// `weft::main`, `tokio::test`, …: how the user spells the attribute, for messages.
+    fn name(self) -> String {
+        let attr = match self.kind {
+            Kind::Main => "main",
+            Kind::Test => "test",
+        };
+        format!("{}::{attr}", self.crate_name)
     }
 }
 
@@ -24,6 +36,14 @@ impl Kind {
 enum Flavor {
     CurrentThread,
     MultiThread,
+    /// A current-thread runtime built as a `LocalRuntime`: `spawn_local` works in the body.
+    Local,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum UnhandledPanic {
+    Ignore,
+    ShutdownRuntime,
 }
 
 /// A compile error: a message and the span it points at.
@@ -87,6 +107,9 @@ struct Config {
     flavor: Flavor,
     worker_threads: Option<(u64, Span)>,
     start_paused: Option<(bool, Span)>,
+    unhandled_panic: Option<(UnhandledPanic, Span)>,
+    /// The runtime's name (`Builder::name`).
+    name: Option<String>,
     crate_path: Option<TokenStream>,
 }
 
@@ -99,15 +122,19 @@ impl Config {
             },
             worker_threads: None,
             start_paused: None,
+            unhandled_panic: None,
+            name: None,
             crate_path: None,
         }
     }
 }
 
-const OPTIONS: &str = "`flavor`, `worker_threads`, `start_paused`, `crate`";
+const OPTIONS: &str =
+    "`flavor`, `worker_threads`, `start_paused`, `crate`, `unhandled_panic`, `name`";
 
 /// Parses `name = value, name = value` into a [`Config`].
-fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
+fn parse_config(args: TokenStream, entry: Entry) -> Result<Config, Error> {
+    let kind = entry.kind;
     let mut config = Config::default_for(kind);
     let mut flavor_set: Option<Span> = None;
     let mut crate_set = false;
@@ -121,13 +148,14 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
                 let msg = match name_s.as_str() {
                     "multi_thread" | "threaded_scheduler" => format!(
                         "Set the runtime flavor with #[{}(flavor = \"multi_thread\")].",
-                        kind.name()
+                        entry.name()
                     ),
                     "current_thread" | "basic_scheduler" | "single_threaded" => format!(
                         "Set the runtime flavor with #[{}(flavor = \"current_thread\")].",
-                        kind.name()
+                        entry.name()
                     ),
-                    "flavor" | "worker_threads" | "start_paused" | "crate" => {
+                    "flavor" | "worker_threads" | "start_paused" | "crate" | "unhandled_panic"
+                    | "name" => {
                         format!("The `{name_s}` option requires a value: `{name_s} = ...`.")
                     }
                     _ => format!(
@@ -173,6 +201,7 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
                 config.flavor = match s.as_str() {
                     "current_thread" => Flavor::CurrentThread,
                     "multi_thread" => Flavor::MultiThread,
+                    "local" => Flavor::Local,
                     "single_thread" => {
                         return Err(Error::new(
                             value.span(),
@@ -189,7 +218,7 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
                     )),
                     other => return Err(Error::new(
                         value.span(),
-                        format!("No such runtime flavor `{other}`. The runtime flavors are `current_thread` and `multi_thread`."),
+                        format!("No such runtime flavor `{other}`. The runtime flavors are `current_thread`, `local`, and `multi_thread`."),
                     )),
                 };
                 flavor_set = Some(span);
@@ -209,6 +238,26 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
                     return Err(Error::new(span, "`start_paused` set multiple times."));
                 }
                 config.start_paused = Some((parse_bool(&value, "start_paused")?, span));
+            }
+            "unhandled_panic" => {
+                if config.unhandled_panic.is_some() {
+                    return Err(Error::new(span, "`unhandled_panic` set multiple times."));
+                }
+                let behavior = match parse_string(&value, "unhandled_panic")?.as_str() {
+                    "ignore" => UnhandledPanic::Ignore,
+                    "shutdown_runtime" => UnhandledPanic::ShutdownRuntime,
+                    other => return Err(Error::new(
+                        value.span(),
+                        format!("No such unhandled panic behavior `{other}`. The unhandled panic behaviors are `ignore` and `shutdown_runtime`."),
+                    )),
+                };
+                config.unhandled_panic = Some((behavior, span));
+            }
+            "name" => {
+                if config.name.is_some() {
+                    return Err(Error::new(span, "`name` set multiple times."));
+                }
+                config.name = Some(parse_string(&value, "name")?);
             }
             "crate" => {
                 if crate_set {
@@ -233,12 +282,12 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
     }
 
     if let Some((_, span)) = config.worker_threads {
-        if config.flavor == Flavor::CurrentThread {
+        if config.flavor != Flavor::MultiThread {
             return Err(Error::new(
                 span,
                 format!(
                     "The `worker_threads` option requires the `multi_thread` runtime flavor. Use `#[{}(flavor = \"multi_thread\")]`",
-                    kind.name()
+                    entry.name()
                 ),
             ));
         }
@@ -249,7 +298,18 @@ fn parse_config(args: TokenStream, kind: Kind) -> Result<Config, Error> {
                 span,
                 format!(
                     "The `start_paused` option requires the `current_thread` runtime flavor. Use `#[{}(flavor = \"current_thread\")]`",
-                    kind.name()
+                    entry.name()
+                ),
+            ));
+        }
+    }
+    if let Some((_, span)) = config.unhandled_panic {
+        if config.flavor == Flavor::MultiThread {
+            return Err(Error::new(
+                span,
+                format!(
+                    "The `unhandled_panic` option requires the `current_thread` runtime flavor. Use `#[{}(flavor = \"current_thread\")]`",
+                    entry.name()
                 ),
             ));
         }
@@ -528,7 +588,8 @@ fn crate_option(args: TokenStream) -> Option<TokenStream> {
     })
 }
 
-pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenStream {
+pub(crate) fn expand(args: TokenStream, item: TokenStream, entry: Entry) -> TokenStream {
+    let kind = entry.kind;
     let func = match parse_fn(item.clone()) {
         Ok(f) => f,
         Err(e) => {
@@ -566,24 +627,25 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream, kind: Kind) -> TokenS
                 ));
             }
         }
-        parse_config(args, kind)
+        parse_config(args, entry)
     })();
 
     match checked {
-        Ok(config) => generate(func, kind, &config),
+        Ok(config) => generate(func, entry, &config),
         Err(e) => {
             // Still emit the function (with the default configuration) so that the error above
             // is the only one and editors keep seeing the item.
             let mut config = Config::default_for(kind);
             config.crate_path = fallback_crate;
             let mut out = e.to_tokens();
-            out.extend(generate(func, kind, &config));
+            out.extend(generate(func, entry, &config));
             out
         }
     }
 }
 
-fn generate(func: ItemFn, kind: Kind, config: &Config) -> TokenStream {
+fn generate(func: ItemFn, entry: Entry, config: &Config) -> TokenStream {
+    let kind = entry.kind;
     // Generated code points at the last statement, so a type mismatch between the body and the
     // return type is reported there rather than at the attribute.
     let last_span = func
@@ -595,15 +657,14 @@ fn generate(func: ItemFn, kind: Kind, config: &Config) -> TokenStream {
 
     let crate_path = match &config.crate_path {
         Some(p) => p.clone(),
-        None => path_tokens(
-            &format!("::{}", crate::crate_name::weft_crate_name()),
-            Span::call_site(),
-        ),
+        None => path_tokens(&format!("::{}", entry.crate_name), Span::call_site()),
     };
     let crate_path = crate_path.to_string();
 
     let mut builder = match config.flavor {
-        Flavor::CurrentThread => format!("{crate_path}::runtime::Builder::new_current_thread()"),
+        Flavor::CurrentThread | Flavor::Local => {
+            format!("{crate_path}::runtime::Builder::new_current_thread()")
+        }
         Flavor::MultiThread => format!("{crate_path}::runtime::Builder::new_multi_thread()"),
     };
     if let Some((n, _)) = config.worker_threads {
@@ -612,6 +673,24 @@ fn generate(func: ItemFn, kind: Kind, config: &Config) -> TokenStream {
     if let Some((paused, _)) = config.start_paused {
         builder.push_str(&format!(".start_paused({paused})"));
     }
+    if let Some((behavior, _)) = config.unhandled_panic {
+        let variant = match behavior {
+            UnhandledPanic::Ignore => "Ignore",
+            UnhandledPanic::ShutdownRuntime => "ShutdownRuntime",
+        };
+        builder.push_str(&format!(
+            ".unhandled_panic({crate_path}::runtime::UnhandledPanic::{variant})"
+        ));
+    }
+    if let Some(name) = &config.name {
+        builder.push_str(&format!(".name({})", Literal::string(name)));
+    }
+    let build = match config.flavor {
+        Flavor::Local => format!(
+            "build_local(<{crate_path}::runtime::LocalOptions as ::core::default::Default>::default())"
+        ),
+        Flavor::CurrentThread | Flavor::MultiThread => "build()".to_string(),
+    };
 
     let output_type = match &func.output {
         Some(ty) => ty.iter().cloned().collect::<TokenStream>().to_string(),
@@ -646,7 +725,7 @@ fn generate(func: ItemFn, kind: Kind, config: &Config) -> TokenStream {
          {{
              return {builder}
                  .enable_all()
-                 .build()
+                 .{build}
                  .expect(\"Failed building the Runtime\")
                  .block_on(body);
          }}"

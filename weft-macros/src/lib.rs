@@ -8,7 +8,6 @@
 
 #![warn(missing_docs)]
 
-mod crate_name;
 mod entry;
 mod select;
 
@@ -42,14 +41,19 @@ use proc_macro::TokenStream;
 ///
 /// # Options
 ///
-/// - `flavor = "multi_thread"` (the default) or `flavor = "current_thread"`.
+/// - `flavor = "multi_thread"` (the default), `flavor = "current_thread"`, or
+///   `flavor = "local"`: a current-thread runtime built with `Builder::build_local` (a
+///   `LocalRuntime`), so the body can `weft::task::spawn_local` without a `LocalSet`.
 /// - `worker_threads = N`: number of worker threads (multi-thread flavor only; `N > 0`).
 ///   Defaults to the number of CPUs.
-/// - `start_paused = true`: start with the clock paused (current-thread flavor only).
-/// - `crate = "path"`: where to find weft. By default the generated code uses `::weft`, or
-///   the dependency's name when the caller's `Cargo.toml` renames it
-///   (`tokio = { package = "weft", .. }` gives `::tokio`); set this when neither works, for
-///   example inside weft itself (`crate = "crate"`) or behind a re-export.
+/// - `start_paused = true`: start with the clock paused (current-thread and local flavors).
+/// - `unhandled_panic = "ignore"` (the default) or `"shutdown_runtime"`: what a panic in a
+///   spawned task does (current-thread and local flavors; see `Builder::unhandled_panic`).
+/// - `name = "..."`: the runtime's name (`Builder::name`).
+/// - `crate = "path"`: where to find weft. The generated code uses `::weft` (`::tokio` when the
+///   attribute is reached through the `tokio` compatibility crate); set this when weft is
+///   behind another name: a renamed dependency (`rt = { package = "weft", .. }` needs
+///   `crate = "rt"`), a re-export, or weft itself (`crate = "crate"`).
 ///
 /// `main` may return a value, for example a `Result`; it is what `block_on` returns.
 ///
@@ -68,7 +72,7 @@ use proc_macro::TokenStream;
 #[allow(clippy::needless_doctest_main)]
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(args, item, entry::Kind::Main)
+    entry::expand(args, item, entry(entry::Kind::Main, "weft"))
 }
 
 /// Marks an `async fn` as a test that runs on a weft runtime.
@@ -91,7 +95,27 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(args, item, entry::Kind::Test)
+    entry::expand(args, item, entry(entry::Kind::Test, "weft"))
+}
+
+/// `#[tokio::main]` as the `tokio` compatibility crate (`compat/tokio`) re-exports it: the same
+/// attribute as [`macro@main`], whose generated code names `::tokio` unless `crate = "..."`
+/// says otherwise.
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn tokio_main(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(args, item, entry(entry::Kind::Main, "tokio"))
+}
+
+/// `#[tokio::test]` as the `tokio` compatibility crate re-exports it; see [`macro@tokio_main`].
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn tokio_test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::expand(args, item, entry(entry::Kind::Test, "tokio"))
+}
+
+fn entry(kind: entry::Kind, crate_name: &'static str) -> entry::Entry {
+    entry::Entry { kind, crate_name }
 }
 
 /// Implementation detail of `weft::select!`: a branch pattern without `ref`/`mut` binding

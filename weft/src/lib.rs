@@ -36,3 +36,10 @@ pub mod time;
 
 pub use task::spawn;
 pub use weft_macros::{main, test};
+
+/// What the `tokio` compatibility crate (`compat/tokio`) re-exports: `#[tokio::main]` and
+/// `#[tokio::test]`, whose generated code names `::tokio`. Not part of weft's API.
+#[doc(hidden)]
+pub mod __compat {
+    pub use weft_macros::{tokio_main as main, tokio_test as test};
+}

@@ -111,10 +111,15 @@ rt_test! {
             let (mut a, mut b) = weft::io::duplex(64);
             let mut buf = [0u8; 8];
             let mut rounds = 0u64;
-            while !stop2.load(Ordering::Acquire) {
+            // At least one round: on the multi-thread scheduler the flag may be set before
+            // this task first runs.
+            loop {
                 a.write_all(b"12345678").await.unwrap();
                 b.read_exact(&mut buf).await.unwrap();
                 rounds += 1;
+                if stop2.load(Ordering::Acquire) {
+                    break;
+                }
             }
             rounds
         });
@@ -128,9 +133,12 @@ rt_test! {
         let busy = weft::spawn(async move {
             // repeat -> sink never ends; the flag ends it through a reader that checks it.
             let mut total = 0u64;
-            while !stop2.load(Ordering::Acquire) {
+            loop {
                 let mut src = weft::io::repeat(1).take(1 << 16);
                 total += weft::io::copy(&mut src, &mut weft::io::sink()).await.unwrap();
+                if stop2.load(Ordering::Acquire) {
+                    break;
+                }
             }
             total
         });

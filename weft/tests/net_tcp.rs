@@ -354,3 +354,54 @@ rt_test! {
         assert_eq!(&reader.await.unwrap(), b"late");
     }
 }
+
+rt_test! {
+    // `bind` documents a backlog of 1024 (mio's own `bind` uses 128). The kernel reports a
+    // listener's backlog in TCP_INFO (`tcpi_sacked` holds `sk_max_ack_backlog` for a listening
+    // socket), and the accept queue really holds more than 129 connections: 300 clients all
+    // complete their handshake with nobody accepting (with 128, the 130th connect times out).
+    async fn bind_listens_with_a_backlog_of_1024() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .map(|s| s.trim().parse().unwrap())
+            .unwrap_or(4096);
+        assert_eq!(listen_backlog(&listener), 1024.min(somaxconn));
+
+        let addr = listener.local_addr().unwrap();
+        let clients: Vec<_> = (0..300)
+            .map(|i| {
+                std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+                    .unwrap_or_else(|e| panic!("connect {i} with nobody accepting: {e}"))
+            })
+            .collect();
+        for _ in 0..clients.len() {
+            listener.accept().await.unwrap();
+        }
+    }
+}
+
+/// The listen backlog the kernel holds for `listener`, read back with `getsockopt(TCP_INFO)`.
+fn listen_backlog(listener: &TcpListener) -> u32 {
+    use std::os::fd::AsRawFd;
+    // SAFETY: `tcp_info` is plain integers, so all-zero is a valid value.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    // SAFETY: the fd is open for the call (borrowed from `listener`); `info` and `len` are
+    // valid for writes of `len` bytes.
+    let rc = unsafe {
+        libc::getsockopt(
+            listener.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(
+        rc,
+        0,
+        "getsockopt(TCP_INFO): {}",
+        std::io::Error::last_os_error()
+    );
+    info.tcpi_sacked
+}

@@ -325,3 +325,54 @@ fn wake_after_runtime_is_gone() {
         }
     }
 }
+
+/// A future whose `poll` panics. Its destructor records whether it ran during the unwind,
+/// then panics itself when `panic_in_drop` is set.
+struct PanicsInPoll {
+    dropped_while_panicking: Option<weft::sync::oneshot::Sender<bool>>,
+    panic_in_drop: bool,
+}
+
+impl std::future::Future for PanicsInPoll {
+    type Output = ();
+    fn poll(self: std::pin::Pin<&mut Self>, _: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+        panic!("poll exploded")
+    }
+}
+
+impl Drop for PanicsInPoll {
+    fn drop(&mut self) {
+        let tx = self.dropped_while_panicking.take().unwrap();
+        let _ = tx.send(std::thread::panicking());
+        if self.panic_in_drop {
+            panic!("drop exploded too");
+        }
+    }
+}
+
+rt_test! {
+    // As in tokio: the future of a task whose poll panicked is dropped during that unwind, so
+    // its destructor sees `std::thread::panicking()` (tokio's `rt_common::panic_in_task`).
+    async fn a_panicking_poll_drops_the_future_while_unwinding() {
+        let (tx, rx) = weft::sync::oneshot::channel();
+        let h = weft::spawn(PanicsInPoll { dropped_while_panicking: Some(tx), panic_in_drop: false });
+        assert!(rx.await.unwrap(), "the future's Drop ran outside the unwind");
+        let err = h.await.unwrap_err();
+        assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "poll exploded");
+    }
+
+    // A destructor that panics during that unwind would abort the process if the panic
+    // escaped it; the runtime catches it, the handle reports the poll's panic, and both the
+    // runtime and the process go on.
+    async fn a_panic_in_drop_after_a_panicking_poll_does_not_abort() {
+        for _ in 0..3 {
+            let (tx, rx) = weft::sync::oneshot::channel();
+            let h = weft::spawn(PanicsInPoll { dropped_while_panicking: Some(tx), panic_in_drop: true });
+            assert!(rx.await.unwrap());
+            let err = h.await.unwrap_err();
+            assert!(err.is_panic());
+            assert_eq!(*err.into_panic().downcast::<&str>().unwrap(), "poll exploded");
+        }
+        assert_eq!(weft::spawn(async { 7 }).await.unwrap(), 7);
+    }
+}

@@ -429,3 +429,26 @@ rt_test! {
         }
     }
 }
+
+// tokio's receivers are `Unpin` for every `T` (hyper's client and tokio-stream's wrappers rely
+// on it): receive `!Unpin` values through `Pin::new` on both channels.
+rt_test! {
+    async fn receivers_are_unpin_for_any_t() {
+        use std::marker::PhantomPinned;
+        use std::pin::Pin;
+        fn recv_pinned<R: Unpin>(
+            rx: &mut R,
+            poll: fn(Pin<&mut R>, &mut std::task::Context<'_>) -> std::task::Poll<Option<PhantomPinned>>,
+        ) -> impl std::future::Future<Output = Option<PhantomPinned>> + '_ {
+            std::future::poll_fn(move |cx| poll(Pin::new(&mut *rx), cx))
+        }
+        let (tx, mut rx) = weft::sync::mpsc::unbounded_channel::<PhantomPinned>();
+        weft::spawn(async move { tx.send(PhantomPinned).unwrap() });
+        assert!(recv_pinned(&mut rx, |rx, cx| rx.get_mut().poll_recv(cx)).await.is_some());
+        assert!(recv_pinned(&mut rx, |rx, cx| rx.get_mut().poll_recv(cx)).await.is_none());
+        let (tx, mut rx) = weft::sync::mpsc::channel::<PhantomPinned>(1);
+        weft::spawn(async move { tx.send(PhantomPinned).await.unwrap() });
+        assert!(recv_pinned(&mut rx, |rx, cx| rx.get_mut().poll_recv(cx)).await.is_some());
+        assert!(recv_pinned(&mut rx, |rx, cx| rx.get_mut().poll_recv(cx)).await.is_none());
+    }
+}

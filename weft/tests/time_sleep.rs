@@ -374,3 +374,61 @@ fn public_types_are_send_and_sync() {
     unpin::<time::Interval>();
     unpin::<Instant>();
 }
+
+#[test]
+fn paused_long_wait_sleep_does_not_break_other_timers() {
+    // tokio's `time_sleep::long_wait_sleep_does_not_break_other_timers`: with a sleep of about
+    // 22 years pending, a 10 ms sleep after advancing 2^30 - 1 ms still takes 10 ms.
+    paused().block_on(async {
+        weft::spawn(sleep(Duration::from_millis(10 << 36)));
+        time::advance(Duration::from_millis((1 << 30) - 1)).await;
+        let start = Instant::now();
+        sleep(Duration::from_millis(10)).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(10));
+
+        // And the wheel is not corrupted by it (tokio's `long_wait_sleep_does_not_corrupt_wheel`).
+        let mut first = Box::pin(sleep(Duration::from_millis(10)));
+        let mut second = Box::pin(sleep(Duration::from_millis(20)));
+        assert!(poll_fn(|cx| Poll::Ready(first.as_mut().poll(cx).is_pending())).await);
+        assert!(poll_fn(|cx| Poll::Ready(second.as_mut().poll(cx).is_pending())).await);
+        time::advance(Duration::from_millis(30)).await;
+        assert!(poll_fn(|cx| Poll::Ready(second.as_mut().poll(cx).is_ready())).await);
+        drop(first);
+        time::advance(Duration::from_millis(1 << 31)).await;
+        drop(second);
+        let start = Instant::now();
+        sleep(Duration::from_millis(3)).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(3));
+    });
+}
+
+#[test]
+fn paused_huge_durations_do_not_panic_or_overflow() {
+    paused().block_on(async {
+        let start = Instant::now();
+        // Pending sleeps of every huge size, then a short one that must stay on time.
+        for d in [
+            Duration::MAX,
+            Duration::MAX - Duration::from_millis(1),
+            Duration::from_secs(u64::MAX / 2),
+            Duration::from_millis(u64::MAX),
+        ] {
+            let mut s = Box::pin(sleep(d));
+            assert!(poll_fn(|cx| Poll::Ready(s.as_mut().poll(cx).is_pending())).await);
+            weft::spawn(s);
+            let mut i = time::interval(d);
+            assert_eq!(i.tick().await, start, "the first tick is immediate");
+            let mut tick = Box::pin(i.tick());
+            assert!(poll_fn(|cx| Poll::Ready(tick.as_mut().poll(cx).is_pending())).await);
+            drop(tick);
+            i.reset();
+            i.reset_after(d);
+            let mut at = time::interval_at(start, d);
+            at.set_missed_tick_behavior(time::MissedTickBehavior::Skip);
+            at.tick().await;
+            assert!(time::timeout(d, async { 5 }).await.is_ok());
+        }
+        sleep(Duration::from_millis(10)).await;
+        assert_eq!(start.elapsed(), Duration::from_millis(10));
+    });
+}

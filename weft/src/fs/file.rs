@@ -1,8 +1,11 @@
 //! [`File`]: an open file driven from async code.
 
+mod attrs;
 mod buf;
 #[cfg(target_os = "linux")]
 mod fast_path;
+#[allow(unsafe_code)]
+mod fd;
 mod pending;
 
 use self::buf::Buf;
@@ -104,6 +107,8 @@ const MAX_BUF: usize = 2 * 1024 * 1024;
 pub struct File {
     std: Arc<std::fs::File>,
     inner: Mutex<Inner>,
+    /// The most one read or write moves ([`File::set_max_buf_size`]).
+    max_buf_size: usize,
 }
 
 struct Inner {
@@ -252,6 +257,7 @@ impl File {
                 no_ring: false,
                 no_nowait: false,
             }),
+            max_buf_size: MAX_BUF,
         }
     }
 
@@ -305,7 +311,9 @@ impl File {
             std.try_clone()
         })
         .await?;
-        Ok(File::from_std(dup))
+        let mut dup = File::from_std(dup);
+        dup.max_buf_size = self.max_buf_size;
+        Ok(dup)
     }
 
     /// Waits for any operation a dropped future left running, then turns the `File` back
@@ -366,6 +374,7 @@ impl File {
             Err(std) => Err(File {
                 std,
                 inner: self.inner,
+                max_buf_size: self.max_buf_size,
             }),
         }
     }
@@ -543,7 +552,7 @@ impl File {
     pub async fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
         use std::os::unix::fs::FileExt;
         let std = Arc::clone(&self.std);
-        let len = std::cmp::min(buf.len(), MAX_BUF);
+        let len = std::cmp::min(buf.len(), self.max_buf_size);
         #[cfg(target_os = "linux")]
         if let Some(ring) = self.ring() {
             let (res, owned) = ring
@@ -598,7 +607,7 @@ impl File {
         use std::os::unix::fs::FileExt;
         let std = Arc::clone(&self.std);
         #[allow(unused_mut)]
-        let mut owned = buf[..std::cmp::min(buf.len(), MAX_BUF)].to_vec();
+        let mut owned = buf[..std::cmp::min(buf.len(), self.max_buf_size)].to_vec();
         #[cfg(target_os = "linux")]
         if let Some(ring) = self.ring() {
             let len = owned.len();
@@ -694,7 +703,7 @@ impl AsyncRead for File {
                     if dst.remaining() == 0 {
                         return Poll::Ready(Ok(()));
                     }
-                    let len = std::cmp::min(dst.remaining(), MAX_BUF);
+                    let len = std::cmp::min(dst.remaining(), me.max_buf_size);
                     #[cfg(target_os = "linux")]
                     if let Some(res) = ready!(read_cached(&me.std, inner, cx, dst, len)) {
                         return Poll::Ready(res);
@@ -763,7 +772,7 @@ impl AsyncWrite for File {
                     let mut buf = inner.take_buf();
                     #[allow(unused_mut)]
                     let (mut back, mut seek_to) = (buf.discard_read(), inner.seek_to.take());
-                    let src = &src[..std::cmp::min(src.len(), MAX_BUF)];
+                    let src = &src[..std::cmp::min(src.len(), me.max_buf_size)];
                     #[cfg(target_os = "linux")]
                     if let Some(coop) = &mut coop {
                         if let Some(res) = write_cached(&me.std, inner, src, seek_to, back) {

@@ -44,6 +44,10 @@ pub use self::ops::{
     symlink_metadata, try_exists, write,
 };
 pub use self::read_dir::{read_dir, DirEntry, ReadDir};
+/// Timestamps to set with [`File::set_times`]: std's own type, as tokio's `FileTimes` mirrors
+/// it (same constructor and setters), so a tokio program's `FileTimes::new().set_modified(t)`
+/// compiles unchanged.
+pub use std::fs::FileTimes;
 
 use std::io;
 

@@ -400,6 +400,34 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// Builds a [`LocalRuntime`](super::LocalRuntime): a current-thread runtime that stays on
+    /// this thread and runs `!Send` tasks (`spawn_local`) without a `LocalSet`.
+    ///
+    /// # Panics
+    /// On a builder made with [`new_multi_thread`](Builder::new_multi_thread).
+    ///
+    /// # Errors
+    /// If the OS refuses a resource the runtime needs.
+    ///
+    /// ```
+    /// use weft::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread().enable_all().build_local(LocalOptions::default()).unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    pub fn build_local(
+        &mut self,
+        _options: super::LocalOptions,
+    ) -> io::Result<super::LocalRuntime> {
+        assert!(
+            self.kind == Kind::CurrentThread,
+            "multi_thread is not supported for LocalRuntime"
+        );
+        self.build().map(super::LocalRuntime::from_runtime)
+    }
+}
+
 fn default_worker_threads() -> usize {
     std::env::var("WEFT_WORKER_THREADS")
         .ok()

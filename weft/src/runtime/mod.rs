@@ -23,6 +23,7 @@ pub(crate) mod coop;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
+mod local_runtime;
 #[allow(dead_code)]
 pub(crate) mod park;
 #[allow(unsafe_code)]
@@ -35,6 +36,7 @@ mod loom_tests;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use local_runtime::{LocalOptions, LocalRuntime};
 
 use blocking::BlockingPool;
 use scheduler::current_thread::CurrentThread;

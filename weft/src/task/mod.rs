@@ -15,7 +15,7 @@
 //! ```
 
 mod blocking;
-mod budget;
+pub mod coop;
 mod join_set;
 #[allow(unsafe_code)]
 mod local;
@@ -25,7 +25,7 @@ mod yield_now;
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::{block_in_place, spawn_blocking};
-pub use budget::{consume_budget, unconstrained, Unconstrained};
+pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;

@@ -204,7 +204,10 @@ impl Interval {
     /// # });
     /// ```
     pub fn reset(&mut self) {
-        self.delay.as_mut().reset(Instant::now() + self.period);
+        let deadline = Instant::now()
+            .checked_add(self.period)
+            .unwrap_or_else(Instant::far_future);
+        self.delay.as_mut().reset(deadline);
     }
 
     /// Resets the interval so that the next tick completes immediately.

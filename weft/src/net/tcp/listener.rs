@@ -4,11 +4,12 @@ use crate::io::reactor::PollEvented;
 use crate::io::Interest;
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::net::TcpStream;
+use socket2::{Domain, Socket, Type};
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::{ready, Context, Poll};
 use std::time::Duration;
@@ -16,6 +17,9 @@ use std::time::Duration;
 /// First and longest wait before `accept` retries after running out of file descriptors.
 const MIN_BACKOFF_MS: u32 = 1;
 const MAX_BACKOFF_MS: u32 = 512;
+
+/// The listen backlog of [`TcpListener::bind`], as tokio documents.
+const DEFAULT_BACKLOG: i32 = 1024;
 
 /// A TCP socket server, listening for connections.
 ///
@@ -80,10 +84,22 @@ impl TcpListener {
     /// # Ok(()) }
     /// ```
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
-        each_addr(addr, |addr| async move {
-            TcpListener::new(mio::net::TcpListener::bind(addr)?)
-        })
-        .await
+        each_addr(addr, |addr| async move { TcpListener::bind_addr(addr) }).await
+    }
+
+    /// mio's `TcpListener::bind` hard-codes a backlog of 128, so the socket is built here
+    /// (`SO_REUSEADDR`, then `listen(DEFAULT_BACKLOG)`); the kernel caps it at `somaxconn`.
+    fn bind_addr(addr: SocketAddr) -> io::Result<TcpListener> {
+        let socket = Socket::new(
+            Domain::for_address(addr),
+            Type::STREAM.nonblocking().cloexec(),
+            None,
+        )?;
+        socket.set_reuse_address(true)?;
+        socket.bind(&addr.into())?;
+        socket.listen(DEFAULT_BACKLOG)?;
+        let std = std::net::TcpListener::from(OwnedFd::from(socket));
+        TcpListener::new(mio::net::TcpListener::from_std(std))
     }
 
     pub(crate) fn new(sys: mio::net::TcpListener) -> io::Result<TcpListener> {

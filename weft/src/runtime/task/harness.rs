@@ -71,8 +71,11 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
     let id = cell.header.id;
     let res = catch_unwind(AssertUnwindSafe(|| {
         context::with_task_id(id, || {
+            let guard = DropOnUnwind(cell);
             // SAFETY: we hold RUNNING.
-            coop::budget(|| unsafe { cell.poll_future(cx) })
+            let poll = coop::budget(|| unsafe { guard.0.poll_future(cx) });
+            std::mem::forget(guard);
+            poll
         })
     }));
     let output = match res {
@@ -81,7 +84,8 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
         Err(payload) => Err(Repr::Panic(SyncPayload::new(payload))),
     };
     // Drop the future before publishing the output, so its destructor has run by the time
-    // the `JoinHandle` sees completion. A panicking destructor becomes the task's panic.
+    // the `JoinHandle` sees completion (after a panic it is already gone: `Consumed` drops
+    // nothing). A panicking destructor after `Ready` becomes the task's panic.
     // SAFETY: we hold RUNNING.
     let output = match catch_unwind(AssertUnwindSafe(|| unsafe {
         cell.set_stage(Stage::Consumed)
@@ -92,6 +96,22 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
     // SAFETY: we hold RUNNING.
     unsafe { store_output(cell, output) };
     Poll::Ready(())
+}
+
+/// Drops the future if its `poll` unwinds, during the unwind, as tokio does: its destructor
+/// sees `std::thread::panicking()` and can tell a crash from an ordinary completion.
+struct DropOnUnwind<'a, T: Future, S>(&'a Cell<T, S>);
+
+impl<T: Future, S> Drop for DropOnUnwind<'_, T, S> {
+    fn drop(&mut self) {
+        // A panic escaping a destructor during an unwind aborts the process, so a panicking
+        // destructor is caught here; the task reports the poll's panic. If the destructor
+        // panics, the assignment still leaves `Consumed` in the stage.
+        // SAFETY: this guard only exists inside `poll_future`, whose caller holds RUNNING.
+        let _ = catch_unwind(AssertUnwindSafe(|| unsafe {
+            self.0.set_stage(Stage::Consumed)
+        }));
+    }
 }
 
 /// # Safety

@@ -415,6 +415,10 @@ impl<T> fmt::Debug for WeakUnboundedSender<T> {
     }
 }
 
+// The values are never pinned (they sit in a `VecDeque` and are moved out), so the receiver is
+// `Unpin` whatever `T` is, as tokio's is.
+impl<T> Unpin for UnboundedReceiver<T> {}
+
 impl<T> fmt::Debug for UnboundedReceiver<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnboundedReceiver")

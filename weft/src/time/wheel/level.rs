@@ -48,9 +48,14 @@ impl Level {
         if self.occupied == 0 {
             return None;
         }
+        // The search starts after `now`'s own slot, which comes last: below the top level it is
+        // always empty (an entry there would differ from `elapsed` only in lower bits, so it
+        // would sit lower), and at the top level it only holds entries a whole lap or more
+        // away. Starting at `now`'s slot instead would put such a parked entry ahead of every
+        // entry due later in this lap.
         let now_slot = slot_for(now, self.level);
-        let slot = (self.occupied.rotate_right(now_slot as u32).trailing_zeros() as usize
-            + now_slot)
+        let start = (now_slot + 1) % LEVEL_MULT;
+        let slot = (self.occupied.rotate_right(start as u32).trailing_zeros() as usize + start)
             % LEVEL_MULT;
         let level_range = level_range(self.level);
         let level_start = now & !(level_range - 1);

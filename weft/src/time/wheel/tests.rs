@@ -169,3 +169,26 @@ fn max_tick_does_not_overflow() {
     assert!(wheel.next_expiration_tick().is_some());
     assert_eq!(drain(&mut wheel, MAX_TICK), vec![MAX_TICK]);
 }
+
+#[test]
+fn an_entry_parked_a_lap_away_does_not_hide_a_nearer_one_at_the_top_level() {
+    // tokio's `long_wait_sleep_does_not_break_other_timers`, on the bare wheel: an entry beyond
+    // the wheel's span parks in the top level at `elapsed`'s slot; a nearer entry that lands
+    // in a later top-level slot must still come first.
+    let mut wheel = Wheel::new();
+    let (far, near) = (entry(), entry());
+    let far_when = 10u64 << 36;
+    // SAFETY: pinned, live for the test, in no list.
+    unsafe { wheel.insert(ptr(&far), far_when).unwrap() };
+    let now = (1u64 << 30) - 1;
+    assert_eq!(drain(&mut wheel, now), Vec::<u64>::new());
+    let near_when = now + 10;
+    // SAFETY: as above.
+    unsafe { wheel.insert(ptr(&near), near_when).unwrap() };
+    assert!(wheel.next_expiration_tick().unwrap() <= near_when);
+    assert_eq!(drain(&mut wheel, near_when - 1), Vec::<u64>::new());
+    assert_eq!(drain(&mut wheel, near_when), vec![near_when]);
+    // The far entry is still there, and still on time.
+    assert_eq!(drain(&mut wheel, far_when - 1), Vec::<u64>::new());
+    assert_eq!(drain(&mut wheel, far_when), vec![far_when]);
+}
