@@ -95,20 +95,17 @@ async fn test_macro_start_paused() {
     assert_eq!(start.elapsed(), Duration::from_secs(86400));
 }
 
-/// tokio panics in `build()`; weft's builder cannot tell the time driver its flavor, so the
-/// first timer on such a runtime panics instead, with the same explanation.
+/// As tokio: `build()` refuses paused time on a multi-thread runtime, saying why.
 #[test]
-#[should_panic(expected = "current_thread")]
-fn start_paused_on_multi_thread_panics_at_first_timer() {
-    let rt = weft::runtime::Builder::new_multi_thread()
+fn start_paused_on_multi_thread_is_rejected_by_build() {
+    let err = weft::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .start_paused(true)
         .build()
-        .unwrap();
-    rt.block_on(async {
-        sleep(Duration::from_millis(1)).await;
-    });
+        .unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(err.to_string().contains("current_thread"), "{err}");
 }
 
 /// A blocking task holds auto-advance back: paused time must not jump past a timeout while

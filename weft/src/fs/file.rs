@@ -507,7 +507,7 @@ impl File {
         let no_ring = inner.no_ring;
         drop(inner);
         #[cfg(target_os = "linux")]
-        if let Some(ring) = (!no_ring).then(super::uring::for_current_runtime).flatten() {
+        if let Some(ring) = (!no_ring).then(crate::runtime::current::uring).flatten() {
             return ring
                 .fsync(Arc::clone(&self.std), data_only)
                 .await
@@ -630,12 +630,12 @@ impl File {
 
     /// The runtime's io_uring for positional I/O, unless this descriptor refused it.
     #[cfg(target_os = "linux")]
-    fn ring(&self) -> Option<Arc<super::uring::Ring>> {
+    fn ring(&self) -> Option<Arc<crate::runtime::driver::uring::Ring>> {
         // `try_lock`: positional I/O does not wait for the cursor's operations; a busy cursor
         // only means the flag is read on a later call.
         match self.inner.try_lock() {
             Ok(inner) if inner.no_ring => None,
-            _ => super::uring::for_current_runtime(),
+            _ => crate::runtime::current::uring(),
         }
     }
 }

@@ -31,9 +31,6 @@ pub(crate) mod nowait;
 mod open_options;
 mod ops;
 mod read_dir;
-#[cfg(target_os = "linux")]
-#[allow(unsafe_code)]
-pub(crate) mod uring;
 
 pub use self::dir_builder::DirBuilder;
 pub use self::file::File;

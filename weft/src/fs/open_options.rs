@@ -195,7 +195,7 @@ impl OpenOptions {
             (false, false) => return None,
         };
         let flags = access | if f.append { libc::O_APPEND } else { 0 };
-        if !super::uring::current_runtime_has_ring() {
+        if !crate::runtime::current::has_uring() {
             return None;
         }
         let (std, meta) = super::nowait::open_cached(path, flags)?;

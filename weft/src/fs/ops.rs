@@ -51,7 +51,7 @@ const SMALL_FILE: u64 = 1 << 20;
 /// On an io_uring runtime, a small regular file whose path is cached, opened on the worker.
 #[cfg(target_os = "linux")]
 fn open_small_cached(path: &Path) -> Option<(std::fs::File, u64)> {
-    if !super::uring::current_runtime_has_ring() {
+    if !crate::runtime::current::has_uring() {
         return None;
     }
     match super::nowait::open_cached(path, libc::O_RDONLY)? {

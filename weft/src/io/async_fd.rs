@@ -1,7 +1,7 @@
 //! [`AsyncFd`]: readiness-based async I/O on any file descriptor.
 
-use crate::io::reactor::{Handle, ReadyEvent, Registration};
 use crate::io::{Interest, Ready};
+use crate::runtime::driver::io::{ReadyEvent, Registration};
 use std::error::Error;
 use std::fmt;
 use std::io;
@@ -183,7 +183,7 @@ impl<T: AsRawFd> AsyncFd<T> {
     /// ```
     #[track_caller]
     pub fn try_with_interest(inner: T, interest: Interest) -> Result<Self, AsyncFdTryNewError<T>> {
-        let handle = Handle::current();
+        let handle = crate::runtime::current::io();
         let fd = inner.as_raw_fd();
         match Registration::new_with_interest_and_handle(
             &mut mio::unix::SourceFd(&fd),

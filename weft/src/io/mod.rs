@@ -72,8 +72,6 @@ pub use interest::Interest;
 mod ready;
 pub use ready::Ready;
 mod async_fd;
-#[allow(unsafe_code)]
-pub(crate) mod reactor;
 
 /// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness-based I/O on any file descriptor.
 pub mod unix {

@@ -1,8 +1,8 @@
 //! [`UdpSocket`]: datagrams over UDP.
 
-use crate::io::reactor::{Direction, PollEvented};
 use crate::io::{Interest, ReadBuf, Ready};
 use crate::net::addr::{each_addr, ToSocketAddrs};
+use crate::runtime::driver::io::{Direction, PollEvented};
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -31,7 +31,7 @@ pub struct UdpSocket {
 impl UdpSocket {
     fn new(sys: mio::net::UdpSocket) -> io::Result<UdpSocket> {
         Ok(UdpSocket {
-            io: PollEvented::new(sys)?,
+            io: PollEvented::new(sys, crate::runtime::current::io())?,
         })
     }
 

@@ -369,7 +369,7 @@ impl Command {
     #[track_caller]
     pub fn spawn(&mut self) -> io::Result<Child> {
         let runtime = crate::runtime::Handle::current();
-        let reactor = crate::io::reactor::Handle::current();
+        let reactor = crate::runtime::current::io();
         reap::reap_orphans();
         let mut std_child = self.std.spawn()?;
         let stdin = std_child.stdin.take();

@@ -12,8 +12,8 @@
 //! longer than the gap between the child's exit and the next reap opportunity.
 
 use super::unix::pidfd_open;
-use crate::io::reactor::PollEvented;
 use crate::io::Interest;
+use crate::runtime::driver::io::PollEvented;
 use crate::signal::unix::{signal, Signal, SignalKind};
 use std::fmt;
 use std::io;
@@ -52,7 +52,7 @@ impl Reaper {
         child: std::process::Child,
         kill_on_drop: bool,
         runtime: crate::runtime::Handle,
-        reactor: crate::io::reactor::Handle,
+        reactor: crate::runtime::driver::io::Handle,
     ) -> io::Result<Reaper> {
         Reaper::with(child, kill_on_drop, runtime, reactor, true)
     }
@@ -61,7 +61,7 @@ impl Reaper {
         mut child: std::process::Child,
         kill_on_drop: bool,
         runtime: crate::runtime::Handle,
-        reactor: crate::io::reactor::Handle,
+        reactor: crate::runtime::driver::io::Handle,
         use_pidfd: bool,
     ) -> io::Result<Reaper> {
         let waiter = Reaper::waiter(child.id(), reactor, use_pidfd);
@@ -87,18 +87,14 @@ impl Reaper {
 
     fn waiter(
         pid: u32,
-        reactor: crate::io::reactor::Handle,
+        reactor: crate::runtime::driver::io::Handle,
         use_pidfd: bool,
     ) -> io::Result<Waiter> {
         if use_pidfd {
             // The child is not reaped yet, so its pid cannot have been reused.
             if let Ok(fd) = pidfd_open(pid) {
-                return PollEvented::new_with_interest_and_handle(
-                    Pidfd(fd),
-                    Interest::READABLE,
-                    reactor,
-                )
-                .map(Waiter::Pidfd);
+                return PollEvented::new_with_interest(Pidfd(fd), Interest::READABLE, reactor)
+                    .map(Waiter::Pidfd);
             }
         }
         // The child may already have exited: `poll_wait` looks with WNOHANG before waiting
@@ -161,7 +157,7 @@ impl Reaper {
                         return Poll::Ready(Ok(status));
                     }
                     if ready!(sigchld.poll_recv(cx)).is_none() {
-                        return Poll::Ready(Err(crate::io::reactor::gone()));
+                        return Poll::Ready(Err(crate::runtime::driver::io::gone()));
                     }
                 }
             }
@@ -284,7 +280,7 @@ mod tests {
 
     fn reaper(cmd: &mut std::process::Command, use_pidfd: bool) -> Reaper {
         let runtime = crate::runtime::Handle::current();
-        let reactor = crate::io::reactor::Handle::current();
+        let reactor = crate::runtime::current::io();
         let child = cmd.spawn().unwrap();
         Reaper::with(child, false, runtime, reactor, use_pidfd).unwrap()
     }

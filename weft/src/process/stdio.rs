@@ -1,8 +1,8 @@
 //! The parent's ends of a child's pipes: [`ChildStdin`], [`ChildStdout`], [`ChildStderr`],
 //! non-blocking and registered with the reactor.
 
-use crate::io::reactor::PollEvented;
 use crate::io::{AsyncRead, AsyncWrite, ReadBuf};
+use crate::runtime::driver::io::PollEvented;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -27,7 +27,7 @@ impl Pipe {
     }
 
     fn register(fd: OwnedFd) -> io::Result<PollEvented<Pipe>> {
-        PollEvented::new(Pipe::new(fd)?)
+        PollEvented::new(Pipe::new(fd)?, crate::runtime::current::io())
     }
 }
 

@@ -344,19 +344,37 @@ impl Builder {
     /// Builds the runtime.
     ///
     /// # Errors
-    /// If the OS refuses a resource the runtime needs (the event queue, a thread).
+    /// If the OS refuses a resource the runtime needs (the event queue, a thread), or with
+    /// [`ErrorKind::InvalidInput`](io::ErrorKind::InvalidInput) if `start_paused(true)` was
+    /// asked of a multi-thread runtime (paused time needs the current-thread scheduler).
+    ///
+    /// ```
+    /// let err = weft::runtime::Builder::new_multi_thread()
+    ///     .enable_all()
+    ///     .start_paused(true)
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     ///
     /// ```
     /// let rt = weft::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     /// rt.block_on(async {});
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
+        if self.start_paused && matches!(self.kind, Kind::MultiThread) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                crate::time::clock::PAUSE_NEEDS_CURRENT_THREAD,
+            ));
+        }
         let (driver, driver_handle) = driver::Driver::new(driver::Cfg {
             enable_io: self.enable_io,
             enable_time: self.enable_time,
             enable_io_uring: self.enable_io && self.io_uring,
             start_paused: self.start_paused,
             nevents: self.nevents,
+            spawn: crate::runtime::current::spawn_background,
         })?;
         let workers = match self.kind {
             Kind::CurrentThread => 0,

@@ -20,6 +20,7 @@ mod builder;
 pub(crate) mod context;
 #[allow(dead_code)]
 pub(crate) mod coop;
+pub(crate) mod current;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;

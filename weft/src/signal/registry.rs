@@ -8,10 +8,10 @@
 //! deliveries coalesce and none is lost between `signal()` and the first `recv`.
 
 use super::sys;
-use crate::io::reactor::PollEvented;
 use crate::io::Interest;
 use crate::loom::sync::atomic::{AtomicU64, Ordering};
 use crate::loom::sync::Mutex;
+use crate::runtime::driver::io::PollEvented;
 use std::io::{self, Read as _};
 use std::os::fd::{AsFd, AsRawFd};
 use std::sync::OnceLock;
@@ -133,7 +133,7 @@ impl Listener {
     pub(crate) fn new(signum: std::os::raw::c_int) -> io::Result<Listener> {
         let index = sys::check(signum)?;
         // First, so that a call outside a runtime panics before touching process state.
-        let reactor = crate::io::reactor::Handle::current();
+        let reactor = crate::runtime::current::io();
         let global = global()?;
         sys::install(signum)?;
         // Publish what arrived before this listener existed (to the listeners that did), so
@@ -144,7 +144,7 @@ impl Listener {
         broadcast(global);
         let seen = global.slots[index].generation();
         let dup = global.receiver.as_fd().try_clone_to_owned()?;
-        let pipe = PollEvented::new_with_interest_and_handle(
+        let pipe = PollEvented::new_with_interest(
             mio::unix::pipe::Receiver::from(dup),
             Interest::READABLE,
             reactor,

@@ -141,17 +141,17 @@ pub(crate) fn now() -> Instant {
     if PAUSED_CLOCKS.load(Ordering::Relaxed) == 0 {
         return Instant::from_std(std::time::Instant::now());
     }
-    match crate::time::driver::Handle::try_current() {
+    match crate::runtime::current::try_time() {
         Ok(Some(handle)) => handle.clock().now(),
         _ => Instant::from_std(std::time::Instant::now()),
     }
 }
 
 #[track_caller]
-fn current_clock_handle() -> crate::time::driver::Handle {
-    match crate::time::driver::Handle::try_current() {
+fn current_clock_handle() -> crate::runtime::driver::time::Handle {
+    match crate::runtime::current::try_time() {
         Ok(Some(handle)) => handle,
-        Ok(None) => panic!("{}", crate::time::driver::TIME_DISABLED),
+        Ok(None) => panic!("{}", crate::runtime::driver::time::TIME_DISABLED),
         Err(_) => panic!("time cannot be frozen from outside the weft runtime"),
     }
 }
@@ -184,7 +184,7 @@ fn current_clock_handle() -> crate::time::driver::Handle {
 #[track_caller]
 pub fn pause() {
     let handle = current_clock_handle();
-    if !crate::time::driver::Handle::current_allows_pausing() {
+    if !crate::runtime::current::allows_pausing() {
         panic!("{PAUSE_NEEDS_CURRENT_THREAD}");
     }
     handle.clock().pause().unwrap_or_else(|e| panic!("{e}"));

@@ -33,15 +33,12 @@
 //! # });
 //! ```
 
-mod clock;
-pub(crate) mod driver;
+pub(crate) mod clock;
 pub mod error;
 mod instant;
 mod interval;
 mod sleep;
 mod timeout;
-#[allow(unsafe_code)]
-pub(crate) mod wheel;
 
 pub use clock::{advance, pause, resume};
 pub use instant::Instant;

@@ -1,7 +1,6 @@
 //! `sleep`, `sleep_until` and the `Sleep` future.
 
-use crate::time::driver::Handle;
-use crate::time::wheel::TimerEntry;
+use crate::runtime::driver::time::wheel::TimerEntry;
 use crate::time::{Duration, Instant};
 use std::future::Future;
 use std::pin::Pin;
@@ -105,7 +104,7 @@ impl Sleep {
     #[track_caller]
     pub(crate) fn new_timeout(deadline: Instant) -> Sleep {
         Sleep {
-            entry: TimerEntry::new(Handle::current(), deadline),
+            entry: TimerEntry::new(crate::runtime::current::time(), deadline),
         }
     }
 

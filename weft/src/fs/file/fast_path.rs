@@ -44,7 +44,7 @@ pub(super) fn read_cached(
 
 /// Whether this `File` tries the page cache first (io_uring runtimes only).
 pub(super) fn fast_path(inner: &Inner) -> bool {
-    !inner.no_nowait && !inner.no_ring && crate::fs::uring::current_runtime_has_ring()
+    !inner.no_nowait && !inner.no_ring && crate::runtime::current::has_uring()
 }
 
 /// The write fast path, as [`read_cached`]: applies the pending seek (writes always go

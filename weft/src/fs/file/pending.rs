@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
 #[cfg(target_os = "linux")]
-use crate::fs::uring::{self, Ring};
+use crate::runtime::driver::uring::{self, Ring};
 
 /// What a finished operation returned.
 pub(super) enum Op {
@@ -40,7 +40,7 @@ fn ring(no_ring: bool) -> Option<Arc<Ring>> {
     if no_ring {
         None
     } else {
-        uring::for_current_runtime()
+        crate::runtime::current::uring()
     }
 }
 

@@ -1,9 +1,9 @@
 //! [`TcpListener`]: accepts TCP connections.
 
-use crate::io::reactor::PollEvented;
 use crate::io::Interest;
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::net::TcpStream;
+use crate::runtime::driver::io::PollEvented;
 use socket2::{Domain, Socket, Type};
 use std::fmt;
 use std::future::poll_fn;
@@ -104,7 +104,11 @@ impl TcpListener {
 
     pub(crate) fn new(sys: mio::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
-            io: PollEvented::new_with_interest(sys, Interest::READABLE)?,
+            io: PollEvented::new_with_interest(
+                sys,
+                Interest::READABLE,
+                crate::runtime::current::io(),
+            )?,
             backoff_ms: AtomicU32::new(0),
         })
     }

@@ -1,10 +1,10 @@
 //! [`TcpStream`]: a connected TCP socket.
 
-use crate::io::reactor::PollEvented;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::net::tcp::split::{self, ReadHalf, WriteHalf};
 use crate::net::tcp::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
+use crate::runtime::driver::io::PollEvented;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
@@ -78,7 +78,7 @@ impl TcpStream {
 
     pub(crate) fn new(sys: mio::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
-            io: PollEvented::new(sys)?,
+            io: PollEvented::new(sys, crate::runtime::current::io())?,
         })
     }
 
@@ -427,7 +427,7 @@ impl TcpStream {
     ) -> Poll<io::Result<usize>> {
         let n = ready!(self.io.registration().poll_io(
             cx,
-            crate::io::reactor::Direction::Read,
+            crate::runtime::driver::io::Direction::Read,
             || self.io.peek(buf.initialize_unfilled())
         ))?;
         buf.advance(n);

@@ -1,8 +1,8 @@
 //! [`UnixDatagram`]: Unix-domain datagram sockets.
 
-use crate::io::reactor::{Direction, PollEvented};
 use crate::io::{Interest, ReadBuf, Ready};
 use crate::net::unix::SocketAddr;
+use crate::runtime::driver::io::{Direction, PollEvented};
 use std::fmt;
 use std::io;
 use std::net::Shutdown;
@@ -28,7 +28,7 @@ pub struct UnixDatagram {
 impl UnixDatagram {
     fn new(sys: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
         Ok(UnixDatagram {
-            io: PollEvented::new(sys)?,
+            io: PollEvented::new(sys, crate::runtime::current::io())?,
         })
     }
 

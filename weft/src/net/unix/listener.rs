@@ -1,9 +1,9 @@
 //! [`UnixListener`]: accepts Unix-domain stream connections.
 
-use crate::io::reactor::PollEvented;
 use crate::io::Interest;
 use crate::net::tcp::is_resource_exhaustion;
 use crate::net::unix::{SocketAddr, UnixStream};
+use crate::runtime::driver::io::PollEvented;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
@@ -53,7 +53,11 @@ impl UnixListener {
 
     fn new(sys: mio::net::UnixListener) -> io::Result<UnixListener> {
         Ok(UnixListener {
-            io: PollEvented::new_with_interest(sys, Interest::READABLE)?,
+            io: PollEvented::new_with_interest(
+                sys,
+                Interest::READABLE,
+                crate::runtime::current::io(),
+            )?,
             backoff_ms: AtomicU32::new(0),
         })
     }

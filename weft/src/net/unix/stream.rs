@@ -1,10 +1,10 @@
 //! [`UnixStream`]: a connected Unix-domain stream socket.
 
-use crate::io::reactor::PollEvented;
 use crate::io::{AsyncRead, AsyncWrite, Interest, ReadBuf, Ready};
 use crate::net::unix::split::{self, ReadHalf, WriteHalf};
 use crate::net::unix::split_owned::{self, OwnedReadHalf, OwnedWriteHalf};
 use crate::net::unix::{SocketAddr, UCred};
+use crate::runtime::driver::io::PollEvented;
 use std::fmt;
 use std::future::poll_fn;
 use std::io;
@@ -147,10 +147,12 @@ impl UnixStream {
     /// # Ok(()) }
     /// ```
     pub fn peer_cred(&self) -> io::Result<UCred> {
-        crate::io::reactor::sys::peer_cred(self.io.as_raw_fd()).map(|(uid, gid, pid)| UCred {
-            uid,
-            gid,
-            pid: Some(pid),
+        crate::runtime::driver::io::sys::peer_cred(self.io.as_raw_fd()).map(|(uid, gid, pid)| {
+            UCred {
+                uid,
+                gid,
+                pid: Some(pid),
+            }
         })
     }
 
@@ -178,7 +180,7 @@ impl UnixStream {
 
     pub(crate) fn new(sys: mio::net::UnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream {
-            io: PollEvented::new(sys)?,
+            io: PollEvented::new(sys, crate::runtime::current::io())?,
         })
     }
 

@@ -509,7 +509,7 @@ impl RuntimeMetrics {
         self.io(|m| m.ready.load(Relaxed))
     }
 
-    fn io(&self, f: impl Fn(&crate::io::reactor::IoMetrics) -> u64) -> u64 {
+    fn io(&self, f: impl Fn(&crate::runtime::driver::io::IoMetrics) -> u64) -> u64 {
         self.handle.driver().io().map_or(0, |io| f(io.metrics()))
     }
 
@@ -572,7 +572,7 @@ impl RuntimeMetrics {
     }
 
     #[cfg(target_os = "linux")]
-    fn uring(&self, f: impl Fn(&crate::fs::uring::Stats) -> u64) -> u64 {
+    fn uring(&self, f: impl Fn(&crate::runtime::driver::uring::Stats) -> u64) -> u64 {
         self.handle
             .driver()
             .uring_if_started()

@@ -85,7 +85,7 @@ impl Handle {
         }
         /// Lets the clock auto-advance again when the closure returns, panics, or is
         /// cancelled unrun.
-        struct AllowAutoAdvance(crate::time::driver::Handle);
+        struct AllowAutoAdvance(crate::runtime::driver::time::Handle);
         impl Drop for AllowAutoAdvance {
             fn drop(&mut self) {
                 self.0.clock().allow_auto_advance();

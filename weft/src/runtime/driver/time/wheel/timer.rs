@@ -2,7 +2,7 @@
 
 use super::{arm, disarm, register_waker, Armed, TimerShared};
 use super::{STATE_ARMED, STATE_FIRED, STATE_IDLE, STATE_SHUTDOWN};
-use crate::time::driver::Handle;
+use crate::runtime::driver::time::Handle;
 use crate::time::Instant;
 use std::pin::Pin;
 use std::ptr::NonNull;

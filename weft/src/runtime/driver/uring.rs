@@ -1,7 +1,7 @@
 //! Completion-based file I/O over io_uring (Linux): the fast path of [`File`](super::File).
 //!
 //! Each runtime owns at most one [`Ring`], created on the first file operation that wants it
-//! (see [`for_current_runtime`]) and dropped with the runtime. Creating it probes the kernel:
+//! (see `runtime::current::uring`) and dropped with the runtime. Creating it probes the kernel:
 //! `ENOSYS` (no io_uring), `EPERM` (forbidden, e.g. by seccomp or
 //! `kernel.io_uring_disabled`), a missing opcode or a kernel without "read/write at the
 //! current position" all leave the runtime without a ring, and `File` uses the blocking pool.
@@ -21,7 +21,8 @@
 //! operation finishes (or is dropped) hands that role to another waiting operation by waking
 //! it; that task re-registers and reaps the next completions for everyone.
 
-use crate::io::reactor::{self, Registration};
+use super::io::{self as io_driver, Registration};
+use super::Spawn;
 use crate::io::Interest;
 use crate::loom::sync::Mutex;
 use crate::runtime::coop;
@@ -44,24 +45,13 @@ const CANCEL_TAG: u64 = u64::MAX;
 /// The offset that means "at the file's cursor, and move it" (`IORING_FEAT_RW_CUR_POS`).
 const AT_CURSOR: u64 = u64::MAX;
 
-/// The ring of the runtime this thread is in, created on first use; `None` outside a
-/// runtime, with I/O or io_uring disabled, or where the kernel refuses io_uring.
-pub(crate) fn for_current_runtime() -> Option<Arc<Ring>> {
-    crate::runtime::context::with_current(|rt| rt.driver().uring().cloned())
-        .ok()
-        .flatten()
-}
-
-/// Whether the current runtime has a ring (without taking a reference to it).
-pub(crate) fn current_runtime_has_ring() -> bool {
-    crate::runtime::context::with_current(|rt| rt.driver().uring().is_some()).unwrap_or(false)
-}
-
 pub(crate) struct Ring {
     /// Keeps the ring's fd on the reactor's interest list; deregistered in `Drop`.
     registration: Registration,
     inner: Mutex<Inner>,
     stats: Arc<Stats>,
+    /// Starts the reaper task on the runtime that owns this ring.
+    spawn: Spawn,
 }
 
 /// Entries handed to the kernel and completions taken back, for the runtime metrics:
@@ -105,7 +95,7 @@ enum Slot {
 impl Ring {
     /// Sets up a ring if this kernel (and its seccomp policy) allows io_uring and supports
     /// every opcode used here; the error says what is missing.
-    pub(crate) fn new(reactor: &reactor::Handle) -> io::Result<Ring> {
+    pub(crate) fn new(reactor: &io_driver::Handle, spawn: Spawn) -> io::Result<Ring> {
         let uring = IoUring::builder().dontfork().build(ENTRIES)?;
         if !uring.params().is_feature_rw_cur_pos() {
             return Err(io::Error::new(
@@ -138,6 +128,7 @@ impl Ring {
         Ok(Ring {
             registration,
             stats: stats.clone(),
+            spawn,
             inner: Mutex::new(Inner {
                 stats,
                 uring,
@@ -256,13 +247,13 @@ impl Ring {
         if inner.reaper_running {
             return;
         }
-        let Ok(rt) = crate::runtime::Handle::try_current() else {
-            return;
-        };
         inner.reaper_running = true;
         drop(inner);
         let ring = Arc::clone(self);
-        drop(rt.spawn(std::future::poll_fn(move |cx| ring.poll_reap_abandoned(cx))));
+        let reaper = Box::pin(std::future::poll_fn(move |cx| ring.poll_reap_abandoned(cx)));
+        if !(self.spawn)(reaper) {
+            self.inner.lock().reaper_running = false;
+        }
     }
 
     fn poll_reap_abandoned(&self, cx: &mut Context<'_>) -> Poll<()> {

@@ -26,7 +26,7 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 
 /// The runtime's ring, or `None` (with a note) where io_uring is unavailable.
 fn ring() -> Option<Arc<Ring>> {
-    let ring = for_current_runtime();
+    let ring = crate::runtime::current::uring();
     if ring.is_none() {
         println!("note: io_uring unavailable here; the blocking pool would be used");
     }
@@ -72,12 +72,17 @@ fn one_ring_per_runtime_and_none_when_disabled() {
         .disable_io_uring()
         .build()
         .unwrap();
-    rt.block_on(async { assert!(for_current_runtime().is_none()) });
+    rt.block_on(async { assert!(crate::runtime::current::uring().is_none()) });
     let rt = crate::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .unwrap();
-    rt.block_on(async { assert!(for_current_runtime().is_none(), "no reactor, no ring") });
+    rt.block_on(async {
+        assert!(
+            crate::runtime::current::uring().is_none(),
+            "no reactor, no ring"
+        )
+    });
 }
 
 #[test]

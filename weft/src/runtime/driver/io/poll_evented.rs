@@ -16,19 +16,12 @@ pub(crate) struct PollEvented<E: mio::event::Source> {
 }
 
 impl<E: mio::event::Source> PollEvented<E> {
-    /// Registers `io` for reading and writing with the current runtime's reactor.
-    ///
-    /// # Panics
-    /// Outside a runtime with I/O enabled.
-    pub(crate) fn new(io: E) -> io::Result<Self> {
-        Self::new_with_interest(io, Interest::READABLE | Interest::WRITABLE)
+    /// Registers `io` with `handle`'s reactor for reading and writing.
+    pub(crate) fn new(io: E, handle: Handle) -> io::Result<Self> {
+        Self::new_with_interest(io, Interest::READABLE | Interest::WRITABLE, handle)
     }
 
-    pub(crate) fn new_with_interest(io: E, interest: Interest) -> io::Result<Self> {
-        Self::new_with_interest_and_handle(io, interest, Handle::current())
-    }
-
-    pub(crate) fn new_with_interest_and_handle(
+    pub(crate) fn new_with_interest(
         mut io: E,
         interest: Interest,
         handle: Handle,

@@ -59,7 +59,7 @@ fn pair(handle: &Handle) -> (PollEvented<mio::net::TcpStream>, std::net::TcpStre
     let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (server, _) = listener.accept().unwrap();
     server.set_nonblocking(true).unwrap();
-    let io = PollEvented::new_with_interest_and_handle(
+    let io = PollEvented::new_with_interest(
         mio::net::TcpStream::from_std(server),
         Interest::READABLE | Interest::WRITABLE,
         handle.clone(),
@@ -166,7 +166,7 @@ fn register_after_shutdown_fails_with_clear_error() {
     driver.shutdown();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
-    let err = PollEvented::new_with_interest_and_handle(
+    let err = PollEvented::new_with_interest(
         mio::net::TcpListener::from_std(listener),
         Interest::READABLE,
         handle,

@@ -6,16 +6,17 @@
 //! arming and cancelling timers do not contend on one lock; only the parked driver visits
 //! every shard.
 
+use self::wheel::{Wheel, MAX_TICK, STATE_FIRED, STATE_SHUTDOWN};
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::loom::sync::{Arc, Mutex};
-use crate::runtime::context::{self, TryCurrentError};
-use crate::runtime::scheduler;
 use crate::time::clock::Clock;
-use crate::time::wheel::{self, Wheel, MAX_TICK, STATE_FIRED, STATE_SHUTDOWN};
 use crate::time::Instant;
 use std::fmt;
 use std::task::Waker;
 use std::time::Duration;
+
+#[allow(unsafe_code)]
+pub(crate) mod wheel;
 
 pub(crate) const TIME_DISABLED: &str =
     "timers are disabled on this weft runtime: call `Builder::enable_time()` (or \
@@ -147,38 +148,6 @@ impl Driver {
 }
 
 impl Handle {
-    /// The current runtime's time handle: `Err` outside a runtime, `Ok(None)` if its timers are
-    /// disabled.
-    pub(crate) fn try_current() -> Result<Option<Handle>, TryCurrentError> {
-        context::with_current(|rt| rt.driver().time.clone())
-    }
-
-    /// As `try_current`, panicking with what to do about it; for creating a timer.
-    #[track_caller]
-    pub(crate) fn current() -> Handle {
-        let found = context::with_current(|rt| {
-            let time = rt.driver().time.clone();
-            if let Some(time) = &time {
-                // `start_paused(true)` on a multi-thread runtime: the builder cannot tell the
-                // time driver its flavor, so catch it at the first timer.
-                if time.clock().ever_paused() && !is_current_thread(rt) {
-                    panic!("{}", crate::time::clock::PAUSE_NEEDS_CURRENT_THREAD);
-                }
-            }
-            time
-        });
-        match found {
-            Ok(Some(handle)) => handle,
-            Ok(None) => panic!("{TIME_DISABLED}"),
-            Err(_) => panic!("{NO_RUNTIME}"),
-        }
-    }
-
-    /// Whether the current runtime may pause time (it is a current-thread runtime).
-    pub(crate) fn current_allows_pausing() -> bool {
-        context::with_current(is_current_thread).unwrap_or(false)
-    }
-
     pub(crate) fn clock(&self) -> &Clock {
         &self.inner.clock
     }
@@ -290,10 +259,6 @@ impl fmt::Debug for Handle {
     }
 }
 
-fn is_current_thread(rt: &scheduler::Handle) -> bool {
-    matches!(rt, scheduler::Handle::CurrentThread(_))
-}
-
 /// A small per-thread number for picking a shard: threads are numbered in the order they
 /// first create a timer, so a runtime's workers spread evenly over its shards.
 fn thread_shard_index() -> usize {
@@ -327,8 +292,8 @@ pub(crate) fn default_shards() -> usize {
 #[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
+    use crate::runtime::driver::time::wheel::TimerEntry;
     use crate::runtime::park::ParkThread;
-    use crate::time::wheel::TimerEntry;
     use futures::task::ArcWake;
     use std::pin::pin;
     use std::sync::atomic::AtomicUsize;
@@ -643,11 +608,11 @@ mod tests {
 }
 
 /// Measurements for the closing note; run with
-/// `cargo test -p weft --release --lib time::driver::measure -- --ignored --nocapture`.
+/// `cargo test -p weft --release --lib runtime::driver::time::measure -- --ignored --nocapture`.
 #[cfg(all(test, not(weft_loom)))]
 mod measure {
     use super::*;
-    use crate::time::wheel::TimerEntry;
+    use crate::runtime::driver::time::wheel::TimerEntry;
     use std::task::Context;
 
     #[test]
@@ -756,7 +721,8 @@ mod measure {
             "size_of Sleep = {} bytes, TimerEntry = {}, per-shard wheel = {} bytes",
             std::mem::size_of::<crate::time::Sleep>(),
             std::mem::size_of::<TimerEntry>(),
-            std::mem::size_of::<Wheel>() + crate::time::wheel::NUM_LEVELS * (8 + 8 + 64 * 16),
+            std::mem::size_of::<Wheel>()
+                + crate::runtime::driver::time::wheel::NUM_LEVELS * (8 + 8 + 64 * 16),
         );
     }
 }

@@ -1,16 +1,23 @@
-//! What an idle worker parks on: the I/O reactor and the timer wheel.
+//! The driver stack the runtime owns: what an idle worker parks on (the I/O reactor, the
+//! timer wheels over it, and io_uring completions for files).
 //!
 //! The layers nest: the time driver wraps the I/O stack, which is either the mio reactor or,
 //! with I/O disabled, a plain [`ParkThread`]. A worker calls `park` / `park_timeout` when it has
 //! nothing to run; anyone who hands it work calls [`Handle::unpark`]. The schedulers know only
 //! this interface, so the reactor and the timer wheel plug in here without touching them.
 //!
-//! `IoStack::Enabled` is the mio reactor (`crate::io::reactor`). With `enable_time` the time
-//! driver (`crate::time::driver`) wraps the stack: it computes the park timeout from the next
+//! `IoStack::Enabled` is the mio reactor (`io`). With `enable_time` the time
+//! driver (`time`) wraps the stack: it computes the park timeout from the next
 //! timer, parks the stack with it, then fires the expired timers.
 
+#[allow(unsafe_code)]
+pub(crate) mod io;
+pub(crate) mod time;
+#[cfg(target_os = "linux")]
+#[allow(unsafe_code)]
+pub(crate) mod uring;
+
 use crate::runtime::park::{ParkThread, UnparkThread};
-use std::io;
 use std::time::Duration;
 
 /// Which layers a runtime asked for (from `Builder::enable_io` / `enable_time`).
@@ -18,17 +25,23 @@ use std::time::Duration;
 pub(crate) struct Cfg {
     pub(crate) enable_io: bool,
     pub(crate) enable_time: bool,
-    /// Files may use io_uring (needs `enable_io`; see `crate::fs::uring`).
+    /// Files may use io_uring (needs `enable_io`; see `uring`).
     pub(crate) enable_io_uring: bool,
     pub(crate) start_paused: bool,
     pub(crate) nevents: usize,
+    /// Runs a driver's background future on the runtime (io_uring's reaper of abandoned
+    /// operations); `false` if there is no runtime to run it on.
+    pub(crate) spawn: Spawn,
 }
+
+/// How a driver hands background work to the runtime that owns it, without knowing it.
+pub(crate) type Spawn = fn(std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>) -> bool;
 
 /// The parking side, owned by whichever worker is currently parked on it.
 #[derive(Debug)]
 pub(crate) struct Driver {
     inner: IoStack,
-    time: Option<crate::time::driver::Driver>,
+    time: Option<time::Driver>,
 }
 
 /// The side every thread can use: unpark, and (later) the I/O and time handles.
@@ -36,30 +49,32 @@ pub(crate) struct Driver {
 pub(crate) struct Handle {
     io: IoHandle,
     /// The timer wheels and the clock; `None` without `enable_time`.
-    pub(crate) time: Option<crate::time::driver::Handle>,
+    pub(crate) time: Option<time::Handle>,
     /// The runtime's io_uring for files: set up on first use, `None` inside if io_uring is
     /// disabled or the kernel refuses it.
     #[cfg(target_os = "linux")]
-    uring: std::sync::OnceLock<Option<std::sync::Arc<crate::fs::uring::Ring>>>,
+    uring: std::sync::OnceLock<Option<std::sync::Arc<uring::Ring>>>,
     enable_io_uring: bool,
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    spawn: Spawn,
 }
 
 #[derive(Debug)]
 enum IoStack {
-    Enabled(crate::io::reactor::Driver),
+    Enabled(io::Driver),
     Disabled(ParkThread),
 }
 
 #[derive(Debug, Clone)]
 enum IoHandle {
-    Enabled(crate::io::reactor::Handle),
+    Enabled(io::Handle),
     Disabled(UnparkThread),
 }
 
 impl Driver {
-    pub(crate) fn new(cfg: Cfg) -> io::Result<(Driver, Handle)> {
+    pub(crate) fn new(cfg: Cfg) -> std::io::Result<(Driver, Handle)> {
         let (inner, io) = if cfg.enable_io {
-            let (driver, handle) = crate::io::reactor::Driver::new(cfg.nevents)?;
+            let (driver, handle) = io::Driver::new(cfg.nevents)?;
             (IoStack::Enabled(driver), IoHandle::Enabled(handle))
         } else {
             let park = ParkThread::new();
@@ -70,9 +85,9 @@ impl Driver {
             // The time layer wakes the stack below when a timer is armed earlier than the
             // deadline the driver is parked for.
             let io_unpark = io.clone();
-            let (driver, handle) = crate::time::driver::Driver::new(
+            let (driver, handle) = time::Driver::new(
                 cfg.start_paused,
-                crate::time::driver::default_shards(),
+                time::default_shards(),
                 Box::new(move || io_unpark.unpark()),
             );
             (Some(driver), Some(handle))
@@ -87,6 +102,7 @@ impl Driver {
                 #[cfg(target_os = "linux")]
                 uring: std::sync::OnceLock::new(),
                 enable_io_uring: cfg.enable_io_uring,
+                spawn: cfg.spawn,
             },
         ))
     }
@@ -134,7 +150,7 @@ impl Handle {
     }
 
     /// The reactor, if the runtime was built with I/O enabled.
-    pub(crate) fn io(&self) -> Option<&crate::io::reactor::Handle> {
+    pub(crate) fn io(&self) -> Option<&io::Handle> {
         match &self.io {
             IoHandle::Enabled(h) => Some(h),
             IoHandle::Disabled(_) => None,
@@ -143,21 +159,21 @@ impl Handle {
 
     /// The runtime's io_uring if a file operation has set it up (never sets it up).
     #[cfg(target_os = "linux")]
-    pub(crate) fn uring_if_started(&self) -> Option<&std::sync::Arc<crate::fs::uring::Ring>> {
+    pub(crate) fn uring_if_started(&self) -> Option<&std::sync::Arc<uring::Ring>> {
         self.uring.get().and_then(Option::as_ref)
     }
 
     /// The runtime's io_uring, set up and probed on the first call; `None` if disabled, without
     /// I/O, or refused by the kernel (then files use the blocking pool).
     #[cfg(target_os = "linux")]
-    pub(crate) fn uring(&self) -> Option<&std::sync::Arc<crate::fs::uring::Ring>> {
+    pub(crate) fn uring(&self) -> Option<&std::sync::Arc<uring::Ring>> {
         if !self.enable_io_uring {
             return None;
         }
         let io = self.io()?;
         self.uring
             .get_or_init(|| {
-                crate::fs::uring::Ring::new(io)
+                uring::Ring::new(io, self.spawn)
                     .ok()
                     .map(std::sync::Arc::new)
             })

@@ -170,27 +170,6 @@ impl Driver {
 }
 
 impl Handle {
-    /// The reactor of the runtime this thread is in.
-    ///
-    /// # Panics
-    /// Outside a runtime, or in one built without I/O enabled (tokio does the same).
-    #[track_caller]
-    pub(crate) fn current() -> Handle {
-        match crate::runtime::Handle::try_current() {
-            Ok(rt) => match rt.driver().io() {
-                Some(io) => io.clone(),
-                None => panic!(
-                    "the current weft runtime has I/O disabled: call `enable_io` (or \
-                     `enable_all`) on its `Builder` to use weft I/O types"
-                ),
-            },
-            Err(_) => panic!(
-                "there is no reactor running: weft I/O types must be created inside a weft \
-                 runtime built with `enable_io` (or `enable_all`)"
-            ),
-        }
-    }
-
     /// Interrupts a `turn` in progress on another thread, or makes the next one return
     /// at once.
     pub(crate) fn unpark(&self) {
