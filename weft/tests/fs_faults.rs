@@ -1,38 +1,12 @@
 //! Bad input to `weft::fs`: the same `io::ErrorKind` std gives, never a panic. Both schedulers.
 mod support;
 
+use support::TempDir;
+
 use std::io::ErrorKind;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use weft::fs::{self, File, OpenOptions};
 use weft::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A directory under the system temp dir, unique per test, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "weft-fs-faults-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Whether this process runs with uid 0, which bypasses file permissions.
 fn is_root() -> bool {

@@ -2,41 +2,15 @@
 //! a future is dropped with its operation in flight; each on both schedulers.
 mod support;
 
+use support::TempDir;
+
 use std::future::Future;
 use std::io::{ErrorKind, SeekFrom};
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::pin::pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use weft::fs::File;
 use weft::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
-
-/// A directory under the system temp dir, unique per test, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "weft-fs-file-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// The descriptor's own offset, from /proc/self/fdinfo.
 fn fd_offset(f: &File) -> u64 {
