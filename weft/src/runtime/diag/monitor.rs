@@ -10,6 +10,7 @@
 
 use super::proc::{self, Backtrace, KernelState};
 use super::{clock, find_task, PollStamp, RuntimeDiag, BLOCK_ON};
+use crate::runtime::driver::clock::system_now;
 use crate::task::Id;
 use std::collections::HashMap;
 use std::fmt;
@@ -257,7 +258,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
         let limit = limit.get_or_insert_with(|| RateLimit {
             per_minute: diag.config.per_minute,
             tokens: f64::from(diag.config.per_minute),
-            at: Instant::now(),
+            at: system_now(),
             suppressed: 0,
         });
         let stamps = diag.stamps();
@@ -270,7 +271,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
                     &w.stamp,
                     ident,
                     LongPollKind::Ended,
-                    w.since.elapsed(),
+                    system_now().saturating_duration_since(w.since),
                     threshold,
                     0,
                     false,
@@ -280,7 +281,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
             alive
         });
         for stamp in &stamps {
-            let now = Instant::now();
+            let now = system_now();
             let seen = stamp.read();
             let w = watches.entry(Arc::as_ptr(stamp) as usize).or_insert(Watch {
                 stamp: stamp.clone(),

@@ -12,9 +12,10 @@
 //! (that would make the call fail with `EINTR` in code that may not expect it): the kernel
 //! reports its stack and instruction pointers in `/proc/self/task/TID/syscall`.
 
+use crate::runtime::driver::clock::system_now;
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicU8, Ordering};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The calling thread's OS id.
 pub(crate) fn gettid() -> i32 {
@@ -106,9 +107,9 @@ pub(crate) fn with_interrupted<R>(tid: i32, copy: impl FnOnce(u64, u64) -> R) ->
     }
     let _one = CAPTURE.lock().unwrap_or_else(|e| e.into_inner());
     // A handler from a timed-out capture may still be finishing.
-    let start = Instant::now();
+    let start = system_now();
     while STATE.load(Ordering::Acquire) != IDLE {
-        if start.elapsed() > Duration::from_millis(100) {
+        if system_now().saturating_duration_since(start) > Duration::from_millis(100) {
             return None;
         }
         std::thread::yield_now();
@@ -121,9 +122,9 @@ pub(crate) fn with_interrupted<R>(tid: i32, copy: impl FnOnce(u64, u64) -> R) ->
         STATE.store(IDLE, Ordering::Release);
         return None;
     }
-    let start = Instant::now();
+    let start = system_now();
     while STATE.load(Ordering::Acquire) != CAPTURED {
-        if start.elapsed() > Duration::from_millis(20) {
+        if system_now().saturating_duration_since(start) > Duration::from_millis(20) {
             // The thread did not run the handler in time (descheduled, or signals blocked);
             // withdraw the request so a late handler returns at once.
             if STATE
