@@ -8,6 +8,7 @@
 
 #[allow(unsafe_code)]
 pub mod alloc_count;
+pub mod diag;
 pub mod fs_data;
 pub mod harness;
 pub mod report;

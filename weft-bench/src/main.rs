@@ -9,6 +9,7 @@ use weft_bench::{report, rss, Params, Rt, Size, Workload, MEMORY_METRICS};
 
 const USAGE: &str = "\
 usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size full|tiny] [--json] [--list]
+       weft-bench --diag [--diag-peer PATH] [--filter …] [--runs N] [--threads N] [--size …]
 
   --filter   run only workloads whose name contains one of the NAMEs (an exact name runs just
              that one); the memory measurements are named alloc_per_task and idle_tasks_rss
@@ -17,6 +18,12 @@ usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size ful
   --size     problem sizes: full (tokio's bench sizes, default) or tiny (a smoke run)
   --json     print the results as JSON instead of the Markdown table
   --list     list the workloads and exit
+
+  --diag       weft's diagnostics (issue 14): long-poll detection latency (p50/p99 against
+               T + max(1 ms, T/4)), dump cost for 100,000 tasks (also with every worker
+               blocked) and, with --diag-peer PATH (this binary built with --features
+               diag-off), every weft workload alternately in both builds: the overhead pair
+               (--runs rounds of 3 runs each, default 3)
 
 Writes target/weft-bench/report.md, report.json and report.svg (a run with --filter or
 --size tiny writes report-partial.* instead).";
@@ -29,6 +36,10 @@ struct Args {
     json: bool,
     list: bool,
     rss_child: Option<Rt>,
+    diag: bool,
+    diag_peer: Option<String>,
+    diag_run: Option<String>,
+    runs_given: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +52,10 @@ fn parse_args() -> Result<Args, String> {
         json: false,
         list: false,
         rss_child: None,
+        diag: false,
+        diag_peer: None,
+        diag_run: None,
+        runs_given: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -65,7 +80,13 @@ fn parse_args() -> Result<Args, String> {
                     .filter(|s| !s.is_empty())
                     .map(String::from),
             ),
-            "--runs" => a.runs = number(value()?)?.max(1),
+            "--runs" => {
+                a.runs = number(value()?)?.max(1);
+                a.runs_given = true;
+            }
+            "--diag" => a.diag = true,
+            "--diag-peer" => a.diag_peer = Some(value()?),
+            "--diag-run" => a.diag_run = Some(value()?),
             "--threads" => a.threads = number(value()?)?.max(1),
             "--size" => {
                 a.size = match value()?.as_str() {
@@ -122,6 +143,23 @@ fn main() -> ExitCode {
         threads: args.threads,
         size: args.size.clone(),
     };
+    if let Some(name) = &args.diag_run {
+        return match weft_bench::diag::child(name, args.runs, &params) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("weft-bench: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.diag {
+        weft_bench::diag::report(100);
+        if let Some(peer) = &args.diag_peer {
+            let rounds = if args.runs_given { args.runs } else { 3 };
+            weft_bench::diag::overhead(peer, &|n| selected(n, &args.filter), rounds, &params);
+        }
+        return ExitCode::SUCCESS;
+    }
     if let Some(rt) = args.rss_child {
         return ExitCode::from(rss::child_main(rt, &params) as u8);
     }

@@ -9,7 +9,7 @@ use std::os::unix::fs::FileExt;
 use std::sync::OnceLock;
 
 /// How far above the stack pointer the scan looks.
-const STACK_WINDOW: u64 = 256 * 1024;
+const STACK_WINDOW: u64 = 128 * 1024;
 /// Frames kept per backtrace.
 const MAX_FRAMES: usize = 64;
 
@@ -137,7 +137,24 @@ fn read_mem(mem: &File, addr: u64, buf: &mut [u8]) -> bool {
 }
 
 /// Whether the bytes before `ret` end with a call instruction (so `ret` is a return address).
+/// Answers are cached: code does not change, and each uncached answer is a `pread`.
 fn follows_call(mem: &File, ret: u64) -> bool {
+    static SEEN: std::sync::Mutex<Option<std::collections::HashMap<u64, bool>>> =
+        std::sync::Mutex::new(None);
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    let seen = seen.get_or_insert_with(Default::default);
+    if let Some(&known) = seen.get(&ret) {
+        return known;
+    }
+    if seen.len() > 1 << 16 {
+        seen.clear();
+    }
+    let answer = is_call_before(mem, ret);
+    seen.insert(ret, answer);
+    answer
+}
+
+fn is_call_before(mem: &File, ret: u64) -> bool {
     let mut b = [0u8; 7];
     if ret < 7 || !read_mem(mem, ret - 7, &mut b) {
         return false;
