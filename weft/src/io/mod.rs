@@ -71,11 +71,14 @@ mod interest;
 pub use interest::Interest;
 mod ready;
 pub use ready::Ready;
+#[allow(unsafe_code)]
 mod async_fd;
 
 /// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness-based I/O on any file descriptor.
 pub mod unix {
+    #[allow(deprecated)]
+    pub use super::async_fd::AsyncFdTryNewError;
     pub use super::async_fd::{
-        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdRegisterError, TryIoError,
     };
 }
