@@ -152,7 +152,8 @@ fn replaced_waker_is_dropped_unlocked(peer: DuplexStream, fut: impl Future<Outpu
         .is_pending());
     drop(waker); // the pipe's waker slot now holds the only reference
 
-    let mut cx = Context::from_waker(Waker::noop());
+    let noop = futures::task::noop_waker();
+    let mut cx = Context::from_waker(&noop);
     // Storing the new waker drops the old one, which drops the peer and closes the pipe.
     assert!(fut.as_mut().poll(&mut cx).is_pending());
     assert!(fut.as_mut().poll(&mut cx).is_ready());
