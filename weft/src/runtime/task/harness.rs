@@ -91,7 +91,12 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
         cell.set_stage(Stage::Consumed)
     })) {
         Ok(()) => output,
-        Err(payload) => Err(Repr::Panic(SyncPayload::new(payload))),
+        Err(payload) => {
+            // The output is lost with the future's panic. Its own destructor may panic as
+            // well, and must not unwind into the scheduler.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(output)));
+            Err(Repr::Panic(SyncPayload::new(payload)))
+        }
     };
     // SAFETY: we hold RUNNING.
     unsafe { store_output(cell, output) };
