@@ -21,6 +21,7 @@ pub(crate) mod context;
 #[allow(dead_code)]
 pub(crate) mod coop;
 pub(crate) mod current;
+pub(crate) mod diag;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
@@ -37,6 +38,10 @@ pub(crate) mod task;
 mod loom_tests;
 
 pub use builder::Builder;
+pub use diag::{
+    Backtrace, Dump, Frame, KernelState, LongPollKind, LongPollReport, TaskDump, TaskState,
+    WaitPoint,
+};
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::{
@@ -56,11 +61,13 @@ pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
 pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
 /// Scheduler settings from the builder.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
     pub(crate) metrics: metrics::Config,
+    /// The long-poll detector and the dump's view of this runtime.
+    pub(crate) diag: Arc<diag::RuntimeDiag>,
     #[allow(dead_code)]
     pub(crate) id: u64,
 }
@@ -240,6 +247,7 @@ impl Runtime {
     }
 
     fn shutdown_scheduler(&mut self) {
+        self.handle.inner.diag().stop();
         match &self.scheduler {
             Scheduler::CurrentThread(s) => s.shutdown(&self.handle.inner),
             Scheduler::MultiThread(s) => s.shutdown(&self.handle.inner),

@@ -2,8 +2,9 @@
 //! set.
 
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::diag::{SpawnInfo, TaskList};
 use crate::runtime::task::list::OwnedTasks;
-use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
+use crate::runtime::task::{Header, JoinHandle, Notified, Schedule, Task};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -94,9 +95,19 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    spawn_local_with(future, SpawnInfo::here())
+}
+
+/// `spawn_local` with the spawn details already made (for `task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_local_with<F>(future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     let shared = CURRENT.with(|c| c.borrow().clone());
     match shared {
-        Some(shared) => Shared::spawn(&shared, future),
+        Some(shared) => Shared::spawn(&shared, future, spawn),
         None => panic!(
             "`spawn_local` called outside a `weft::task::LocalSet`: drive one with \
              `LocalSet::run_until` / `LocalSet::block_on`, or enter it with `LocalSet::enter`"
@@ -105,7 +116,7 @@ where
 }
 
 impl Shared {
-    fn spawn<F>(me: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(me: &Arc<Self>, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -114,7 +125,7 @@ impl Shared {
         // SAFETY: the set only polls, drops and completes its tasks on its owner thread: the
         // queue is drained in `tick` (owner only), and `Drop for LocalSet` (owner only,
         // since the set is `!Send`) cancels the rest.
-        let (join, notified) = unsafe { this.owned.bind_local(future, me.clone(), Id::next()) };
+        let (join, notified) = unsafe { this.owned.bind_local(future, me.clone(), spawn) };
         if let Some(n) = notified {
             me.schedule(n);
         }
@@ -123,6 +134,20 @@ impl Shared {
 
     fn is_current_thread(&self) -> bool {
         std::thread::current().id() == self.owner
+    }
+}
+
+impl TaskList for Shared {
+    fn for_each_header(&self, f: &mut dyn FnMut(&Header)) {
+        self.owned.for_each_header(f);
+    }
+
+    fn with_header(&self, ptr: *const Header, f: &mut dyn FnMut(&Header)) -> bool {
+        self.owned.with_header(ptr, f).is_some()
+    }
+
+    fn kind(&self) -> &'static str {
+        "LocalSet"
     }
 }
 
@@ -150,13 +175,19 @@ impl LocalSet {
     /// # drop(local);
     /// ```
     pub fn new() -> LocalSet {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(VecDeque::new()),
+            owned: OwnedTasks::new(1),
+            waker: Mutex::new(None),
+            owner: std::thread::current().id(),
+        });
+        #[cfg(not(weft_loom))]
+        {
+            let weak: std::sync::Weak<Shared> = Arc::downgrade(&shared);
+            crate::runtime::diag::register_local_set(weak);
+        }
         LocalSet {
-            shared: Arc::new(Shared {
-                queue: Mutex::new(VecDeque::new()),
-                owned: OwnedTasks::new(1),
-                waker: Mutex::new(None),
-                owner: std::thread::current().id(),
-            }),
+            shared,
             _not_send: PhantomData,
         }
     }
@@ -194,7 +225,16 @@ impl LocalSet {
         F: Future + 'static,
         F::Output: 'static,
     {
-        Shared::spawn(&self.shared, future)
+        Shared::spawn(&self.shared, future, SpawnInfo::here())
+    }
+
+    /// As `spawn_local`, with the spawn details from `task::Builder`.
+    pub(crate) fn spawn_local_with<F>(&self, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Shared::spawn(&self.shared, future, spawn)
     }
 
     /// Runs `future` on `rt`, driving this set's tasks meanwhile.
