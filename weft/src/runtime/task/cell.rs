@@ -86,8 +86,12 @@ impl<T: Future, S> Cell<T, S> {
     /// # Safety
     /// As in `poll_future`, or the `JoinHandle` after COMPLETE.
     pub(super) unsafe fn set_stage(&self, stage: Stage<T>) {
-        // SAFETY: the caller has exclusive access to the stage.
-        self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+        // Destructors of the future and of the output see their task's id (`task::id()`), as
+        // in tokio, wherever they run: on completion, cancellation, or a `JoinHandle` drop.
+        crate::runtime::context::with_task_id(self.header.id, || {
+            // SAFETY: the caller has exclusive access to the stage.
+            self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+        });
     }
 
     /// Takes the output out, leaving `Consumed`.

@@ -67,7 +67,7 @@ pub(super) unsafe fn poll<T: Future, S: Schedule>(ptr: NonNull<Header>) {
 ///
 /// # Safety
 /// The caller holds RUNNING.
-unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> Poll<()> {
+unsafe fn poll_future<T: Future, S: Schedule>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> Poll<()> {
     let id = cell.header.id;
     let res = catch_unwind(AssertUnwindSafe(|| {
         context::with_task_id(id, || {
@@ -93,8 +93,12 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
         Ok(()) => output,
         Err(payload) => Err(Repr::Panic(SyncPayload::new(payload))),
     };
+    let panicked = output.is_err();
     // SAFETY: we hold RUNNING.
     unsafe { store_output(cell, output) };
+    if panicked {
+        cell.scheduler.unhandled_panic();
+    }
     Poll::Ready(())
 }
 
@@ -132,10 +136,9 @@ unsafe fn store_output<T: Future, S>(cell: &Cell<T, S>, output: Result<T::Output
 /// # Safety
 /// The caller holds RUNNING.
 unsafe fn cancel<T: Future, S>(cell: &Cell<T, S>) {
-    let id = cell.header.id;
-    let res = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: we hold RUNNING.
-        context::with_task_id(id, || unsafe { cell.set_stage(Stage::Consumed) })
+    // SAFETY: we hold RUNNING (`set_stage` sets the task id for the destructor).
+    let res = catch_unwind(AssertUnwindSafe(|| unsafe {
+        cell.set_stage(Stage::Consumed)
     }));
     let repr = match res {
         Ok(()) => Repr::Cancelled,
