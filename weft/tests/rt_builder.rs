@@ -223,3 +223,21 @@ fn runtime_and_handle_are_unwind_safe() {
     unwind_safe::<weft::runtime::Handle>();
     sync::<weft::runtime::EnterGuard<'static>>();
 }
+
+/// The attribute arguments reach the builder.
+#[weft::test(flavor = "current_thread", name = "named-by-attr")]
+async fn test_attribute_name() {
+    assert_eq!(weft::runtime::Handle::current().name(), Some("named-by-attr"));
+}
+
+#[weft::test(flavor = "multi_thread", worker_threads = 2, name = "mt-named")]
+async fn test_attribute_name_multi_thread() {
+    assert_eq!(weft::runtime::Handle::current().name(), Some("mt-named"));
+}
+
+#[weft::test(flavor = "current_thread", unhandled_panic = "shutdown_runtime")]
+#[should_panic(expected = "runtime is configured to shut down on unhandled panic")]
+async fn test_attribute_unhandled_panic() {
+    weft::spawn(async { panic!("boom") });
+    std::future::pending::<()>().await;
+}
