@@ -50,7 +50,7 @@ fs_test! {
         );
         std::fs::write(sub.join("f"), b"").unwrap();
         assert_eq!(
-            fs::remove_dir(&sub).await.unwrap_err().raw_os_error(),
+            fs::raw_os_error(&fs::remove_dir(&sub).await.unwrap_err()),
             Some(libc::ENOTEMPTY)
         );
         std::fs::remove_file(sub.join("f")).unwrap();
@@ -197,7 +197,7 @@ fs_test! {
             ErrorKind::NotFound
         );
         assert_eq!(
-            fs::read_dir(dir.join("only")).await.unwrap_err().raw_os_error(),
+            fs::raw_os_error(&fs::read_dir(dir.join("only")).await.unwrap_err()),
             Some(libc::ENOTDIR)
         );
     }
@@ -255,7 +255,7 @@ fs_test! {
             .open(&link)
             .await
             .unwrap_err();
-        assert_eq!(err.raw_os_error(), Some(libc::ELOOP));
+        assert_eq!(fs::raw_os_error(&err), Some(libc::ELOOP));
     }
 
     async fn functions_run_concurrently_from_tasks() {

@@ -246,9 +246,8 @@ async fn accept_with_permit(
 
 /// The canonical form of `root`, which must be a folder.
 async fn checked_root(root: &Path) -> io::Result<PathBuf> {
-    let canonical = weft::fs::canonicalize(root)
-        .await
-        .map_err(|e| io::Error::new(e.kind(), format!("root folder {}: {e}", root.display())))?;
+    // The error names the path (weft::fs errors do).
+    let canonical = weft::fs::canonicalize(root).await?;
     if !weft::fs::metadata(&canonical).await?.is_dir() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -455,10 +454,11 @@ fn fs_error(e: io::Error) -> Response<Body> {
         io::ErrorKind::PermissionDenied => {
             text(StatusCode::FORBIDDEN, "403 permission denied\n".to_string())
         }
-        _ if e.raw_os_error() == Some(libc::ENOTDIR) => {
+        // weft::fs errors carry the path (a `PathError`); the errno is behind it.
+        _ if weft::fs::raw_os_error(&e) == Some(libc::ENOTDIR) => {
             text(StatusCode::NOT_FOUND, "404 not found\n".to_string())
         }
-        _ if e.raw_os_error() == Some(libc::ELOOP) => text(
+        _ if weft::fs::raw_os_error(&e) == Some(libc::ELOOP) => text(
             StatusCode::FORBIDDEN,
             "403 too many levels of symbolic links\n".to_string(),
         ),

@@ -1,6 +1,6 @@
 //! [`DirBuilder`]: how to create a directory.
 
-use super::asyncify;
+use super::asyncify_path;
 use std::io;
 use std::path::Path;
 
@@ -79,13 +79,15 @@ impl DirBuilder {
     /// # }).unwrap();
     /// ```
     pub async fn create(&self, path: impl AsRef<Path>) -> io::Result<()> {
-        let path = path.as_ref().to_owned();
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(self.recursive);
         #[cfg(unix)]
         if let Some(mode) = self.mode {
             std::os::unix::fs::DirBuilderExt::mode(&mut builder, mode);
         }
-        asyncify(move || builder.create(path)).await
+        asyncify_path("create directory", path.as_ref(), move |p| {
+            builder.create(p)
+        })
+        .await
     }
 }

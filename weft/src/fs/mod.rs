@@ -7,9 +7,30 @@
 //! (see [`spawn_blocking`](crate::task::spawn_blocking)). Either way a slow disk never stalls
 //! a worker thread. These functions must be called from inside a weft runtime.
 //!
-//! [`File`] differs from tokio's in one respect: it keeps **no hidden write-behind buffer**.
-//! When a write completes, its bytes have been handed to the kernel; dropping the `File` right
-//! afterwards loses nothing.
+//! # Where weft differs from tokio on purpose
+//!
+//! - [`File`] keeps **no hidden write-behind buffer**. When a write completes, its bytes have
+//!   been handed to the kernel; dropping the `File` right afterwards loses nothing.
+//! - **Errors name the path.** Every function that takes a path ([`read`], [`metadata`],
+//!   [`read_dir`], [`File::open`], [`OpenOptions::open`], [`DirBuilder::create`], …, and
+//!   [`DirEntry::metadata`]) fails with an [`io::Error`] whose message names the operation
+//!   and the path, ``failed to open `/x/y`: No such file or directory (os error 2)``, where
+//!   std and tokio say only the part after the colon. The [`kind()`](io::Error::kind) is
+//!   std's. The payload is a [`PathError`], which holds the original error; because an
+//!   `io::Error` with a payload reports no [`raw_os_error()`](io::Error::raw_os_error) of its
+//!   own, code that matches on errno (`ENOTDIR`, `ELOOP`) calls [`raw_os_error`] (this
+//!   module's), which looks through the payload, instead of the method:
+//!
+//! ```
+//! # weft::runtime::Runtime::new().unwrap().block_on(async {
+//! let err = weft::fs::read_dir("/etc/passwd").await.unwrap_err();
+//! assert_eq!(err.to_string(), "failed to read directory `/etc/passwd`: Not a directory (os error 20)");
+//! assert_eq!(weft::fs::raw_os_error(&err), Some(libc::ENOTDIR));
+//! # });
+//! ```
+//!
+//! Errors of operations on an open [`File`] (read, write, seek, sync, `metadata`) have no path
+//! to name and are std's, unchanged.
 //!
 //! ```
 //! # weft::runtime::Runtime::new().unwrap().block_on(async {
@@ -24,6 +45,7 @@
 //! ```
 
 mod dir_builder;
+mod error;
 mod file;
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
@@ -33,6 +55,7 @@ mod ops;
 mod read_dir;
 
 pub use self::dir_builder::DirBuilder;
+pub use self::error::{raw_os_error, PathError};
 pub use self::file::File;
 pub use self::open_options::OpenOptions;
 pub use self::ops::{
@@ -47,6 +70,7 @@ pub use self::read_dir::{read_dir, DirEntry, ReadDir};
 pub use std::fs::FileTimes;
 
 use std::io;
+use std::path::Path;
 
 /// Runs a blocking file system call on the blocking pool and waits for it.
 ///
@@ -61,6 +85,36 @@ where
         Ok(res) => res,
         Err(e) => Err(join_error(e)),
     }
+}
+
+/// [`asyncify`] for a call on one path: a failure becomes a [`PathError`] naming `op` and
+/// `path` (the join error of a cancelled call too).
+pub(crate) async fn asyncify_path<F, T>(op: &'static str, path: &Path, f: F) -> io::Result<T>
+where
+    F: FnOnce(&Path) -> io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let owned = path.to_owned();
+    asyncify(move || f(&owned))
+        .await
+        .map_err(|e| error::wrap(op, path, e))
+}
+
+/// [`asyncify_path`] for a call on two paths (`copy`, `rename`, the links).
+pub(crate) async fn asyncify_paths<F, T>(
+    op: &'static str,
+    from: &Path,
+    to: &Path,
+    f: F,
+) -> io::Result<T>
+where
+    F: FnOnce(&Path, &Path) -> io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    let (a, b) = (from.to_owned(), to.to_owned());
+    asyncify(move || f(&a, &b))
+        .await
+        .map_err(|e| error::wrap2(op, from, Some(to), e))
 }
 
 pub(crate) fn join_error(e: crate::task::JoinError) -> io::Error {

@@ -1,6 +1,6 @@
 //! [`OpenOptions`]: how to open a file.
 
-use super::{asyncify, File};
+use super::{asyncify_path, File};
 use std::io;
 use std::path::Path;
 
@@ -176,9 +176,8 @@ impl OpenOptions {
         if let Some(file) = self.open_cached(path.as_ref()) {
             return Ok(file);
         }
-        let path = path.as_ref().to_owned();
         let opts = self.0.clone();
-        let std = asyncify(move || opts.open(path)).await?;
+        let std = asyncify_path("open", path.as_ref(), move |p| opts.open(p)).await?;
         Ok(File::from_std(std))
     }
 

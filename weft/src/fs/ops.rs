@@ -2,13 +2,18 @@
 //! On an io_uring runtime, `read` and `read_to_string` of a small file the kernel has cached
 //! (path and data) run on the worker instead, with system calls that never wait for a disk.
 //!
+//! # Errors
+//!
+//! Each fails as its `std::fs` namesake does, with the same [`kind()`](io::Error::kind); the
+//! error's payload is a [`PathError`](super::PathError) naming the operation and the path(s).
+//!
 //! # Cancel safety
 //!
 //! None of these is cancel safe in the sense that dropping the future undoes the call: the
 //! system call, once started on the blocking pool, runs to completion and only its result is
 //! dropped. Dropping the future never leaves a dangling buffer or a leaked descriptor.
 
-use super::asyncify;
+use super::{asyncify, asyncify_path, asyncify_paths};
 use std::fs::{Metadata, Permissions};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -34,12 +39,14 @@ use std::path::{Path, PathBuf};
 /// # }).unwrap();
 /// ```
 pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
+    let path = path.as_ref();
     #[cfg(target_os = "linux")]
-    if let Some((file, len)) = open_small_cached(path.as_ref()) {
-        return read_cached_to_end(file, len).await;
+    if let Some((file, len)) = open_small_cached(path) {
+        return read_cached_to_end(file, len)
+            .await
+            .map_err(|e| super::error::wrap("read", path, e));
     }
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::read(path)).await
+    asyncify_path("read", path, |p| std::fs::read(p)).await
 }
 
 /// Files up to this size that are fully cached are read on the worker: one `openat2` and a
@@ -121,17 +128,20 @@ async fn read_cached_to_end(file: std::fs::File, len: u64) -> io::Result<Vec<u8>
 /// # }).unwrap();
 /// ```
 pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
+    let path = path.as_ref();
     #[cfg(target_os = "linux")]
-    if let Some((file, len)) = open_small_cached(path.as_ref()) {
-        return String::from_utf8(read_cached_to_end(file, len).await?).map_err(|_| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "stream did not contain valid UTF-8",
-            )
+    if let Some((file, len)) = open_small_cached(path) {
+        let text = read_cached_to_end(file, len).await.and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                )
+            })
         });
+        return text.map_err(|e| super::error::wrap("read", path, e));
     }
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::read_to_string(path)).await
+    asyncify_path("read", path, |p| std::fs::read_to_string(p)).await
 }
 
 /// Writes a slice as the entire contents of a file, creating or truncating it; the async
@@ -155,9 +165,8 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
 /// # }).unwrap();
 /// ```
 pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
     let contents = contents.as_ref().to_owned();
-    asyncify(move || std::fs::write(path, contents)).await
+    asyncify_path("write", path.as_ref(), |p| std::fs::write(p, contents)).await
 }
 
 /// Copies the contents and permissions of one file to another, returning the number of bytes
@@ -181,8 +190,10 @@ pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Re
 /// # }).unwrap();
 /// ```
 pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u64> {
-    let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
-    asyncify(move || std::fs::copy(from, to)).await
+    asyncify_paths("copy", from.as_ref(), to.as_ref(), |a, b| {
+        std::fs::copy(a, b)
+    })
+    .await
 }
 
 /// Creates a new, empty directory; the async version of [`std::fs::create_dir`].
@@ -204,8 +215,10 @@ pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<u6
 /// # }).unwrap();
 /// ```
 pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::create_dir(path)).await
+    asyncify_path("create directory", path.as_ref(), |p| {
+        std::fs::create_dir(p)
+    })
+    .await
 }
 
 /// Creates a directory and all of its missing parents; the async version of
@@ -225,8 +238,10 @@ pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// # }).unwrap();
 /// ```
 pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::create_dir_all(path)).await
+    asyncify_path("create directory", path.as_ref(), |p| {
+        std::fs::create_dir_all(p)
+    })
+    .await
 }
 
 /// Removes a file; the async version of [`std::fs::remove_file`].
@@ -245,8 +260,7 @@ pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// # }).unwrap();
 /// ```
 pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::remove_file(path)).await
+    asyncify_path("remove file", path.as_ref(), |p| std::fs::remove_file(p)).await
 }
 
 /// Removes an empty directory; the async version of [`std::fs::remove_dir`].
@@ -265,8 +279,10 @@ pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
 /// # }).unwrap();
 /// ```
 pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::remove_dir(path)).await
+    asyncify_path("remove directory", path.as_ref(), |p| {
+        std::fs::remove_dir(p)
+    })
+    .await
 }
 
 /// Removes a directory and everything in it; the async version of
@@ -287,8 +303,10 @@ pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// # }).unwrap();
 /// ```
 pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::remove_dir_all(path)).await
+    asyncify_path("remove directory", path.as_ref(), |p| {
+        std::fs::remove_dir_all(p)
+    })
+    .await
 }
 
 /// Renames a file or directory, replacing `to` if it exists; the async version of
@@ -311,8 +329,10 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// # }).unwrap();
 /// ```
 pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
-    let (from, to) = (from.as_ref().to_owned(), to.as_ref().to_owned());
-    asyncify(move || std::fs::rename(from, to)).await
+    asyncify_paths("rename", from.as_ref(), to.as_ref(), |a, b| {
+        std::fs::rename(a, b)
+    })
+    .await
 }
 
 /// Returns the metadata of a path, following symbolic links; the async version of
@@ -330,8 +350,7 @@ pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<
 /// # }).unwrap();
 /// ```
 pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::metadata(path)).await
+    asyncify_path("get metadata of", path.as_ref(), |p| std::fs::metadata(p)).await
 }
 
 /// Returns the metadata of a path without following a final symbolic link; the async version
@@ -349,8 +368,10 @@ pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// # }).unwrap();
 /// ```
 pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::symlink_metadata(path)).await
+    asyncify_path("get metadata of", path.as_ref(), |p| {
+        std::fs::symlink_metadata(p)
+    })
+    .await
 }
 
 /// Returns the canonical, absolute form of a path with every symbolic link resolved; the async
@@ -368,8 +389,7 @@ pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// # }).unwrap();
 /// ```
 pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::canonicalize(path)).await
+    asyncify_path("canonicalize", path.as_ref(), |p| std::fs::canonicalize(p)).await
 }
 
 /// Creates a hard link `dst` to the file `src`; the async version of [`std::fs::hard_link`].
@@ -392,8 +412,10 @@ pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
 /// # }).unwrap();
 /// ```
 pub async fn hard_link(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Result<()> {
-    let (src, dst) = (src.as_ref().to_owned(), dst.as_ref().to_owned());
-    asyncify(move || std::fs::hard_link(src, dst)).await
+    asyncify_paths("hard-link", src.as_ref(), dst.as_ref(), |a, b| {
+        std::fs::hard_link(a, b)
+    })
+    .await
 }
 
 /// Creates a symbolic link `dst` pointing at `src`; the async version of
@@ -415,8 +437,10 @@ pub async fn hard_link(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Resu
 /// ```
 #[cfg(unix)]
 pub async fn symlink(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Result<()> {
-    let (src, dst) = (src.as_ref().to_owned(), dst.as_ref().to_owned());
-    asyncify(move || std::os::unix::fs::symlink(src, dst)).await
+    asyncify_paths("symlink", src.as_ref(), dst.as_ref(), |a, b| {
+        std::os::unix::fs::symlink(a, b)
+    })
+    .await
 }
 
 /// Reads the target of a symbolic link; the async version of [`std::fs::read_link`].
@@ -435,8 +459,7 @@ pub async fn symlink(src: impl AsRef<Path>, dst: impl AsRef<Path>) -> io::Result
 /// # }).unwrap();
 /// ```
 pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::read_link(path)).await
+    asyncify_path("read link", path.as_ref(), |p| std::fs::read_link(p)).await
 }
 
 /// Changes the permissions of a file or directory; the async version of
@@ -459,8 +482,10 @@ pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
 /// # }).unwrap();
 /// ```
 pub async fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> io::Result<()> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || std::fs::set_permissions(path, perm)).await
+    asyncify_path("set permissions of", path.as_ref(), |p| {
+        std::fs::set_permissions(p, perm)
+    })
+    .await
 }
 
 /// Returns `Ok(true)` if the path points at an existing entity, `Ok(false)` for a broken
@@ -479,6 +504,5 @@ pub async fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> io::R
 /// # }).unwrap();
 /// ```
 pub async fn try_exists(path: impl AsRef<Path>) -> io::Result<bool> {
-    let path = path.as_ref().to_owned();
-    asyncify(move || path.try_exists()).await
+    asyncify_path("check existence of", path.as_ref(), |p| p.try_exists()).await
 }

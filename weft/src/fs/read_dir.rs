@@ -1,6 +1,6 @@
 //! [`read_dir`], [`ReadDir`] and [`DirEntry`].
 
-use super::{asyncify, join_error};
+use super::{asyncify, asyncify_path, join_error};
 use crate::task::JoinHandle;
 use std::collections::VecDeque;
 use std::ffi::OsString;
@@ -41,8 +41,7 @@ const CHUNK: usize = 32;
 /// # }).unwrap();
 /// ```
 pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
-    let path = path.as_ref().to_owned();
-    let std = asyncify(move || std::fs::read_dir(path)).await?;
+    let std = asyncify_path("read directory", path.as_ref(), |p| std::fs::read_dir(p)).await?;
     Ok(ReadDir(State::Idle(Some(Batch {
         buf: VecDeque::with_capacity(CHUNK),
         std,
@@ -253,7 +252,9 @@ impl DirEntry {
     /// ```
     pub async fn metadata(&self) -> io::Result<Metadata> {
         let std = Arc::clone(&self.std);
-        asyncify(move || std.metadata()).await
+        asyncify(move || std.metadata())
+            .await
+            .map_err(|e| super::error::wrap("get metadata of", &self.path(), e))
     }
 
     /// The type of the entry, not following a symbolic link. Usually known without a system
@@ -277,6 +278,8 @@ impl DirEntry {
             return Ok(t);
         }
         let std = Arc::clone(&self.std);
-        asyncify(move || std.file_type()).await
+        asyncify(move || std.file_type())
+            .await
+            .map_err(|e| super::error::wrap("get file type of", &self.path(), e))
     }
 }

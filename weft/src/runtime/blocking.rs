@@ -21,6 +21,7 @@
 
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Condvar, Mutex};
+use crate::runtime::driver::clock::system_now;
 use crate::runtime::task::{self, Id, JoinHandle, Notified, Schedule, Task, UnownedTask};
 use crate::runtime::{coop, Callback, ThreadNameFn};
 use std::cell::{Cell, RefCell};
@@ -30,7 +31,7 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Owned by the `Runtime`; shuts the pool down when dropped.
 pub(crate) struct BlockingPool {
@@ -222,12 +223,12 @@ impl BlockingPool {
             idle.listed.store(false, Ordering::Release);
             idle.thread.unpark();
         }
-        let deadline = timeout.map(|t| Instant::now().checked_add(t));
+        let deadline = timeout.map(|t| system_now().checked_add(t));
         while shared.num_th > 0 {
             shared = match deadline {
                 None | Some(None) => inner.shutdown_cv.wait(shared),
                 Some(Some(deadline)) => {
-                    let now = Instant::now();
+                    let now = system_now();
                     if now >= deadline {
                         break;
                     }
@@ -452,8 +453,8 @@ impl Inner {
                 }
                 shared.list(waiter);
             }
-            let deadline = *deadline.get_or_insert_with(|| Instant::now() + self.config.keep_alive);
-            let now = Instant::now();
+            let deadline = *deadline.get_or_insert_with(|| system_now() + self.config.keep_alive);
+            let now = system_now();
             if now < deadline && !self.is_shutdown.load(Ordering::Acquire) {
                 std::thread::park_timeout(deadline - now);
                 continue;

@@ -6,7 +6,7 @@
 use crate::loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use crate::loom::sync::{Arc, Mutex};
 use crate::loom::thread;
-use crate::runtime::park::ParkThread;
+use crate::runtime::driver::park::ParkThread;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::scheduler::multi_thread::queue;
 use crate::runtime::task::list::OwnedTasks;

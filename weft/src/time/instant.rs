@@ -1,5 +1,9 @@
 //! weft's `Instant`: `std::time::Instant`, but read from the runtime's clock so that it follows
 //! paused and advanced time.
+//!
+//! This file holds the data type and its arithmetic only, and imports nothing of the crate, so
+//! the time driver can use it without depending on the runtime. The methods that read the clock
+//! (`now`, `elapsed`, `far_future`) live with the clock face in `time/clock.rs`.
 
 use std::fmt;
 use std::ops;
@@ -27,20 +31,6 @@ pub struct Instant {
 }
 
 impl Instant {
-    /// The current instant: the runtime's clock when called inside a runtime with paused time,
-    /// the system's monotonic clock otherwise.
-    ///
-    /// ```
-    /// use weft::time::Instant;
-    ///
-    /// let a = Instant::now();
-    /// let b = Instant::now();
-    /// assert!(b >= a);
-    /// ```
-    pub fn now() -> Instant {
-        crate::time::clock::now()
-    }
-
     /// Wraps a `std::time::Instant`.
     ///
     /// ```
@@ -49,12 +39,6 @@ impl Instant {
     /// ```
     pub fn from_std(std: std::time::Instant) -> Instant {
         Instant { std }
-    }
-
-    /// An instant about 30 years from now, for "never" deadlines (what `sleep(Duration::MAX)`
-    /// uses instead of overflowing).
-    pub(crate) fn far_future() -> Instant {
-        Instant::now() + Duration::from_secs(86400 * 365 * 30)
     }
 
     /// The `std::time::Instant` inside.
@@ -105,16 +89,6 @@ impl Instant {
     /// ```
     pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
         self.std.saturating_duration_since(earlier.std)
-    }
-
-    /// Time elapsed since this instant (by [`Instant::now`], so paused time counts).
-    ///
-    /// ```
-    /// let start = weft::time::Instant::now();
-    /// let _spent = start.elapsed();
-    /// ```
-    pub fn elapsed(&self) -> Duration {
-        Instant::now().saturating_duration_since(*self)
     }
 
     /// `self + duration`, or `None` on overflow.

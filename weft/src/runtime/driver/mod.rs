@@ -10,14 +10,16 @@
 //! driver (`time`) wraps the stack: it computes the park timeout from the next
 //! timer, parks the stack with it, then fires the expired timers.
 
+pub(crate) mod clock;
 #[allow(unsafe_code)]
 pub(crate) mod io;
+pub(crate) mod park;
 pub(crate) mod time;
 #[cfg(target_os = "linux")]
 #[allow(unsafe_code)]
 pub(crate) mod uring;
 
-use crate::runtime::park::{ParkThread, UnparkThread};
+use park::{ParkThread, UnparkThread};
 use std::time::Duration;
 
 /// Which layers a runtime asked for (from `Builder::enable_io` / `enable_time`).

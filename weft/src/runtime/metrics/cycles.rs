@@ -8,6 +8,7 @@
 //! its clock source otherwise, and then so do we: see `calibrate`). Elsewhere the clock is
 //! `Instant` itself.
 
+use crate::runtime::driver::clock::system_now;
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -26,7 +27,7 @@ fn calibration() -> &'static Calibration {
 
 /// Runs once per process (at the first runtime's creation): about 200 µs of spinning.
 fn calibrate() -> Calibration {
-    let epoch = Instant::now();
+    let epoch = system_now();
     Calibration {
         ns_per_tick_fp: measure_ratio(),
         epoch,
@@ -50,10 +51,10 @@ fn measure_ratio() -> Option<u64> {
     if source.trim() != "tsc" {
         return None;
     }
-    let (t0, i0) = (ticks(), Instant::now());
+    let (t0, i0) = (ticks(), system_now());
     let mut i1 = i0;
     while i1.duration_since(i0).as_micros() < 200 {
-        i1 = Instant::now();
+        i1 = system_now();
     }
     let t1 = ticks();
     let dt = t1.checked_sub(t0).filter(|&d| d > 0)?;

@@ -91,7 +91,12 @@ unsafe fn poll_future<T: Future, S: Schedule>(cell: &Cell<T, S>, cx: &mut Contex
         cell.set_stage(Stage::Consumed)
     })) {
         Ok(()) => output,
-        Err(payload) => Err(Repr::Panic(SyncPayload::new(payload))),
+        Err(payload) => {
+            // The output is lost with the future's panic. Its own destructor may panic as
+            // well, and must not unwind into the scheduler.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(output)));
+            Err(Repr::Panic(SyncPayload::new(payload)))
+        }
     };
     let panicked = output.is_err();
     // SAFETY: we hold RUNNING.

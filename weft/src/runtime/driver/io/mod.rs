@@ -18,6 +18,7 @@ pub(crate) use registration::Registration;
 pub(crate) use scheduled_io::{gone, Direction, ReadyEvent};
 
 use crate::io::Ready;
+use crate::runtime::driver::clock::system_now;
 use slab::Slab;
 use std::fmt;
 use std::io;
@@ -101,7 +102,7 @@ impl Driver {
         let shared = &*self.handle.shared;
         let has_deferred = shared.has_deferred.load(Ordering::Acquire);
         if has_deferred {
-            let now = Instant::now();
+            let now = system_now();
             if let Some(at) = shared
                 .deferred
                 .lock()
@@ -143,7 +144,7 @@ impl Driver {
 
     fn fire_deferred(&mut self) {
         let shared = &*self.handle.shared;
-        let now = Instant::now();
+        let now = system_now();
         let due: Vec<Deferred> = {
             let mut deferred = shared.deferred.lock().unwrap_or_else(|e| e.into_inner());
             let (due, later) = std::mem::take(&mut *deferred)
@@ -236,7 +237,7 @@ impl Handle {
                 index,
                 generation,
                 ready,
-                at: Instant::now() + delay,
+                at: system_now() + delay,
             });
         self.shared.has_deferred.store(true, Ordering::Release);
         // The parked driver must recompute its timeout.

@@ -9,7 +9,7 @@
 use self::wheel::{Wheel, MAX_TICK, STATE_FIRED, STATE_SHUTDOWN};
 use crate::loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::loom::sync::{Arc, Mutex};
-use crate::time::clock::Clock;
+use crate::runtime::driver::clock::Clock;
 use crate::time::Instant;
 use std::fmt;
 use std::task::Waker;
@@ -197,7 +197,7 @@ impl Handle {
     fn tick_to_instant(&self, tick: u64) -> Instant {
         Instant::from_std(self.inner.start)
             .checked_add(Duration::from_millis(tick))
-            .unwrap_or_else(Instant::far_future)
+            .unwrap_or_else(|| self.clock().now() + Duration::from_secs(86400 * 365 * 30))
     }
 
     /// A timer was armed for `when`: wake the parked driver if it would sleep past it.
@@ -292,8 +292,8 @@ pub(crate) fn default_shards() -> usize {
 #[cfg(all(test, not(weft_loom)))]
 mod tests {
     use super::*;
+    use crate::runtime::driver::park::ParkThread;
     use crate::runtime::driver::time::wheel::TimerEntry;
-    use crate::runtime::park::ParkThread;
     use futures::task::ArcWake;
     use std::pin::pin;
     use std::sync::atomic::AtomicUsize;
@@ -657,7 +657,7 @@ mod measure {
     #[test]
     #[ignore = "measurement, prints numbers"]
     fn driver_lateness() {
-        use crate::runtime::park::ParkThread;
+        use crate::runtime::driver::park::ParkThread;
         use std::sync::OnceLock;
         struct Stamp(OnceLock<std::time::Instant>);
         impl futures::task::ArcWake for Stamp {
