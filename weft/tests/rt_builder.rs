@@ -227,7 +227,10 @@ fn runtime_and_handle_are_unwind_safe() {
 /// The attribute arguments reach the builder.
 #[weft::test(flavor = "current_thread", name = "named-by-attr")]
 async fn test_attribute_name() {
-    assert_eq!(weft::runtime::Handle::current().name(), Some("named-by-attr"));
+    assert_eq!(
+        weft::runtime::Handle::current().name(),
+        Some("named-by-attr")
+    );
 }
 
 #[weft::test(flavor = "multi_thread", worker_threads = 2, name = "mt-named")]
