@@ -57,6 +57,8 @@ pub(crate) use self::futures_io::impl_futures_io;
 pub use self::read_buf::ReadBuf;
 pub use self::stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
+#[cfg(feature = "bytes")]
+pub(crate) use self::util::fill_buf_mut;
 pub use self::util::{
     copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,
     simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,

@@ -41,27 +41,44 @@ where
         if !me.buf.has_remaining_mut() {
             return Poll::Ready(Ok(0));
         }
-        let n = {
-            let chunk = me.buf.chunk_mut();
-            // SAFETY: `ReadBuf` never de-initialises memory, so handing the chunk to it as
-            // possibly-uninitialised bytes keeps `UninitSlice`'s contract.
-            let dst = unsafe { chunk.as_uninit_slice_mut() };
-            let ptr = dst.as_ptr() as *const u8;
-            let mut read_buf = IoReadBuf::uninit(dst);
-            ready!(Pin::new(&mut **me.reader).poll_read(cx, &mut read_buf))?;
-            // A reader that swapped the buffer would make us advance over bytes it never wrote.
-            assert_eq!(
-                read_buf.filled().as_ptr(),
-                ptr,
-                "AsyncRead::poll_read replaced the ReadBuf it was given with another buffer"
-            );
-            read_buf.filled().len()
-        };
-        // SAFETY: the reader filled (so initialised) the first `n` bytes of the chunk, which is
-        // the memory at the buffer's current write position (checked above).
-        unsafe { me.buf.advance_mut(n) };
+        let (polled, n) = fill_buf_mut(&mut **me.buf, |read_buf| {
+            Pin::new(&mut **me.reader).poll_read(cx, read_buf)
+        });
+        ready!(polled)?;
         Poll::Ready(Ok(n))
     }
+}
+
+/// Hands `buf`'s next chunk to `fill` as a [`ReadBuf`](IoReadBuf), then advances `buf` over the
+/// bytes `fill` put there; returns what `fill` returned and that count. The one place that
+/// turns a `BufMut` into a `ReadBuf` (`read_buf`, and the sockets' `try_read_buf`).
+pub(crate) fn fill_buf_mut<B, T>(
+    buf: &mut B,
+    fill: impl FnOnce(&mut IoReadBuf<'_>) -> T,
+) -> (T, usize)
+where
+    B: BufMut + ?Sized,
+{
+    let (out, n) = {
+        let chunk = buf.chunk_mut();
+        // SAFETY: `ReadBuf` never de-initialises memory, so handing the chunk to it as
+        // possibly-uninitialised bytes keeps `UninitSlice`'s contract.
+        let dst = unsafe { chunk.as_uninit_slice_mut() };
+        let ptr = dst.as_ptr() as *const u8;
+        let mut read_buf = IoReadBuf::uninit(dst);
+        let out = fill(&mut read_buf);
+        // A reader that swapped the buffer would make us advance over bytes it never wrote.
+        assert_eq!(
+            read_buf.filled().as_ptr(),
+            ptr,
+            "AsyncRead::poll_read replaced the ReadBuf it was given with another buffer"
+        );
+        (out, read_buf.filled().len())
+    };
+    // SAFETY: `fill` filled (so initialised) the first `n` bytes of the chunk, which is the
+    // memory at the buffer's current write position (checked above).
+    unsafe { buf.advance_mut(n) };
+    (out, n)
 }
 
 /// Writes once from `buf`, vectored when the writer supports it; returns the count written.

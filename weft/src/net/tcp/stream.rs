@@ -278,6 +278,35 @@ impl TcpStream {
             .try_io(Interest::READABLE, || (&*self.io).read(buf))
     }
 
+    /// Reads what is available without waiting into `buf` (a `bytes::BufMut`, which it
+    /// advances): `WouldBlock` if nothing is, `Ok(0)` at end of stream or when `buf` is full.
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut peer, _) = listener.accept().await?;
+    /// peer.write_all(b"ping").await?;
+    /// let mut buf = Vec::with_capacity(16);
+    /// stream.readable().await?;
+    /// assert_eq!(stream.try_read_buf(&mut buf)?, 4);
+    /// assert_eq!(buf, b"ping");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        if !buf.has_remaining_mut() {
+            return Ok(0);
+        }
+        let (read, n) = crate::io::fill_buf_mut(buf, |read_buf| {
+            let n = self.try_read(read_buf.initialize_unfilled())?;
+            read_buf.advance(n);
+            io::Result::Ok(())
+        });
+        read.map(|()| n)
+    }
+
     /// Vectored form of [`try_read`](Self::try_read).
     ///
     /// ```
