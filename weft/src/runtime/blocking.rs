@@ -22,7 +22,7 @@
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Condvar, Mutex};
 use crate::runtime::driver::clock::system_now;
-use crate::runtime::task::{self, Id, JoinHandle, Notified, Schedule, Task, UnownedTask};
+use crate::runtime::task::{self, JoinHandle, Notified, Schedule, Task, UnownedTask};
 use crate::runtime::{coop, Callback, ThreadNameFn};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -282,16 +282,24 @@ impl Spawner {
     /// # Panics
     /// If the OS refuses to start a thread and the pool has none.
     #[track_caller]
+    #[allow(dead_code)]
     pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) = task::unowned(
-            BlockingTask { func: Some(func) },
-            BlockingSchedule,
-            Id::next(),
-        );
+        self.spawn_blocking_at(func, task::SpawnInfo::here())
+    }
+
+    /// As `spawn_blocking`, with the caller's spawn location and name.
+    #[track_caller]
+    pub(crate) fn spawn_blocking_at<F, R>(&self, func: F, spawn: task::SpawnInfo) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, join) =
+            task::unowned(BlockingTask { func: Some(func) }, BlockingSchedule, spawn);
         if let Err(e) = self.spawn_job(Job {
             task,
             mandatory: false,
@@ -309,7 +317,7 @@ impl Spawner {
         let (task, join) = task::unowned(
             BlockingTask { func: Some(func) },
             BlockingSchedule,
-            Id::next(),
+            task::SpawnInfo::here(),
         );
         drop(join);
         self.spawn_job(Job {

@@ -43,6 +43,8 @@ pub struct Builder {
     extra: Extra,
     /// Histogram settings (methods in `runtime::metrics::builder`).
     pub(crate) metrics: crate::runtime::metrics::BuilderConfig,
+    /// The long-poll detector's settings.
+    long_poll: super::diag::LongPollConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +97,7 @@ impl Builder {
             nevents: 1024,
             extra: Extra::default(),
             metrics: Default::default(),
+            long_poll: Default::default(),
         }
     }
 
@@ -404,7 +407,9 @@ impl Builder {
             before_park: self.extra.before_park.clone(),
             after_unpark: self.extra.after_unpark.clone(),
             unhandled_panic: self.extra.unhandled_panic,
+            diag: super::diag::RuntimeDiag::new(self.long_poll.clone()),
         };
+        let diag = config.diag.clone();
         let (scheduler, handle) = match self.kind {
             Kind::CurrentThread => {
                 let (ct, h) = CurrentThread::new(driver, driver_handle, spawner, config);
@@ -421,11 +426,78 @@ impl Builder {
                 )
             }
         };
+        diag.start(handle.task_list());
         Ok(Runtime::from_parts(
             scheduler,
             Handle { inner: handle },
             blocking_pool,
         ))
+    }
+}
+
+impl Builder {
+    /// Reports any task poll that runs longer than `threshold` while it still runs (on by
+    /// default at 10 ms; `None` turns the detector off). The report names the task (id, name,
+    /// spawn location), the worker and OS thread, the time in the poll, the thread's kernel
+    /// state and a backtrace of the blocked thread taken during the stall; it goes to
+    /// [`on_long_poll`](Builder::on_long_poll)'s hook, or to stderr. Follow-ups come at 2T,
+    /// 4T, … and one when the poll ends; at most 5 first reports a minute
+    /// ([`long_poll_rate_limit`](Builder::long_poll_rate_limit)).
+    ///
+    /// # Panics
+    /// If `threshold` is below 1 ms.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .long_poll_threshold(Some(Duration::from_millis(25)))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn long_poll_threshold(&mut self, threshold: Option<Duration>) -> &mut Self {
+        if let Some(t) = threshold {
+            assert!(
+                t >= Duration::from_millis(1),
+                "long_poll_threshold must be at least 1 ms (got {t:?}); use None to turn the detector off"
+            );
+        }
+        self.long_poll.threshold = threshold;
+        self
+    }
+
+    /// Sends long-poll reports to `hook` instead of stderr. The hook runs on the monitor
+    /// thread; a panic in it is caught.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .on_long_poll(|report| eprintln!("slow: {:?} at {:?}", report.task_id, report.spawned_at))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_long_poll<F>(&mut self, hook: F) -> &mut Self
+    where
+        F: Fn(&super::LongPollReport) + Send + Sync + 'static,
+    {
+        self.long_poll.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// At most `per_minute` first reports of long polls a minute (default 5); follow-ups of a
+    /// reported poll are not limited.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .long_poll_rate_limit(60)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn long_poll_rate_limit(&mut self, per_minute: u32) -> &mut Self {
+        self.long_poll.per_minute = per_minute;
+        self
     }
 }
 
@@ -563,7 +635,9 @@ impl Builder {
         self.extra.unhandled_panic = behavior;
         self
     }
+}
 
+impl Builder {
     /// Builds a [`LocalRuntime`](super::LocalRuntime): a current-thread runtime that stays on
     /// this thread and runs `!Send` tasks (`spawn_local`) without a `LocalSet`.
     ///

@@ -13,8 +13,10 @@ struct Context {
     depth: Cell<usize>,
     /// The scheduler running on this thread, while it runs (a raw pointer to a stack value).
     scheduler: Cell<*const scheduler::Context>,
-    /// The task being polled.
-    task_id: Cell<Option<Id>>,
+    /// The header of the task being polled (or cancelled), or null.
+    task: Cell<*const crate::runtime::task::Header>,
+    /// The long-poll detector's stamp of the scheduler loop running on this thread, or null.
+    stamp: Cell<*const crate::runtime::diag::PollStamp>,
     /// Whether this thread is inside `block_on` or is a worker (blocking here is an error).
     runtime: Cell<EnterRuntime>,
 }
@@ -31,7 +33,8 @@ thread_local! {
             handle: RefCell::new(None),
             depth: Cell::new(0),
             scheduler: Cell::new(std::ptr::null()),
-            task_id: Cell::new(None),
+            task: Cell::new(std::ptr::null()),
+            stamp: Cell::new(std::ptr::null()),
             runtime: Cell::new(EnterRuntime::NotEntered),
         }
     };
@@ -243,24 +246,92 @@ pub(crate) fn with_scheduler<R>(f: impl FnOnce(Option<&scheduler::Context>) -> R
     f(unsafe { ptr.as_ref() })
 }
 
-/// Runs `f` with `id` as the current task id.
-pub(crate) fn with_task_id<R>(id: Id, f: impl FnOnce() -> R) -> R {
-    struct Reset(Option<Id>);
+/// Runs `f` with `task` as the task being polled on this thread (its id for `task::id()`,
+/// its header for wait-site records).
+pub(crate) fn with_task<R>(task: &crate::runtime::task::Header, f: impl FnOnce() -> R) -> R {
+    struct Reset {
+        task: *const crate::runtime::task::Header,
+        stamp: *const crate::runtime::diag::PollStamp,
+        word: usize,
+    }
     impl Drop for Reset {
         fn drop(&mut self) {
-            let _ = CONTEXT.try_with(|c| c.task_id.set(self.0));
+            let _ = CONTEXT.try_with(|c| c.task.set(self.task));
+            // SAFETY: as at entry (the stamp outlives the scheduler loop that set it, and
+            // this poll runs inside that loop).
+            if let Some(stamp) = unsafe { self.stamp.as_ref() } {
+                stamp.leave(self.word);
+            }
+        }
+    }
+    let ptr = task as *const crate::runtime::task::Header;
+    let reset = CONTEXT
+        .try_with(|c| {
+            let stamp = c.stamp.get();
+            // SAFETY: set by `with_stamp` for the duration of a scheduler loop on this thread,
+            // which owns the `Arc` it points into; reset before the loop returns.
+            let word = match unsafe { stamp.as_ref() } {
+                Some(stamp) => stamp.enter(ptr as usize),
+                None => 0,
+            };
+            Reset {
+                task: c.task.replace(ptr),
+                stamp,
+                word,
+            }
+        })
+        // Lazily: a `Reset` built and dropped unused would clear the slot.
+        .unwrap_or_else(|_| Reset {
+            task: std::ptr::null(),
+            stamp: std::ptr::null(),
+            word: 0,
+        });
+    let _reset = reset;
+    f()
+}
+
+/// Runs `f` with `stamp` as this thread's long-poll stamp (a scheduler loop).
+pub(crate) fn with_stamp<R>(stamp: &crate::runtime::diag::PollStamp, f: impl FnOnce() -> R) -> R {
+    struct Reset(*const crate::runtime::diag::PollStamp);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = CONTEXT.try_with(|c| c.stamp.set(self.0));
         }
     }
     let prev = CONTEXT
-        .try_with(|c| c.task_id.replace(Some(id)))
-        .unwrap_or(None);
+        .try_with(|c| c.stamp.replace(stamp as *const _))
+        .unwrap_or(std::ptr::null());
     let _reset = Reset(prev);
     f()
 }
 
+/// Runs `f` with this thread's long-poll stamp, if a scheduler loop runs here.
+pub(crate) fn with_current_stamp<R>(
+    f: impl FnOnce(&crate::runtime::diag::PollStamp) -> R,
+) -> Option<R> {
+    let ptr = CONTEXT.try_with(|c| c.stamp.get()).ok()?;
+    // SAFETY: see `with_task`.
+    unsafe { ptr.as_ref() }.map(f)
+}
+
+/// Runs `f` with the header of the task being polled on this thread, if any.
+#[inline]
+fn with_current_task<R>(f: impl FnOnce(&crate::runtime::task::Header) -> R) -> Option<R> {
+    let ptr = CONTEXT.try_with(|c| c.task.get()).ok()?;
+    // SAFETY: set by `with_task` for the duration of a poll or cancel, during which the
+    // poller holds a reference and RUNNING, so the header is alive; reset before it returns.
+    unsafe { ptr.as_ref() }.map(f)
+}
+
 /// The id of the task being polled on this thread.
 pub(crate) fn current_task_id() -> Option<Id> {
-    CONTEXT.try_with(|c| c.task_id.get()).unwrap_or(None)
+    with_current_task(|h| h.id())
+}
+
+/// Runs `f` with the diagnostic record of the task being polled here (no-op outside a task).
+#[inline]
+pub(crate) fn with_current_task_info(f: impl FnOnce(&crate::runtime::diag::TaskInfo)) {
+    with_current_task(|h| f(&h.info));
 }
 
 /// Defers a wake until the scheduler has polled the driver (what `yield_now` uses, so a

@@ -1,7 +1,7 @@
 //! `Handle`: a cloneable reference to a runtime, usable from any thread.
 
 use super::{context, scheduler, RuntimeFlavor};
-use crate::task::{Id, JoinHandle};
+use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
 
@@ -141,7 +141,8 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        self.inner.spawn(future, Id::next())
+        self.inner
+            .spawn(future, crate::runtime::diag::SpawnInfo::here())
     }
 
     /// Runs a blocking closure on this runtime's blocking pool; see

@@ -10,7 +10,7 @@ use crate::runtime::driver::park::ParkThread;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::scheduler::multi_thread::queue;
 use crate::runtime::task::list::OwnedTasks;
-use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
+use crate::runtime::task::{JoinHandle, Notified, Schedule, Task};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
@@ -49,7 +49,9 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    sched.owned.bind(f, sched.clone(), Id::next())
+    sched
+        .owned
+        .bind(f, sched.clone(), crate::runtime::diag::SpawnInfo::here())
 }
 
 impl Schedule for Arc<TestSched> {

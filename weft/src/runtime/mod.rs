@@ -21,6 +21,7 @@ pub(crate) mod context;
 #[allow(dead_code)]
 pub(crate) mod coop;
 pub(crate) mod current;
+pub(crate) mod diag;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
@@ -40,6 +41,10 @@ mod loom_tests;
 
 pub(crate) use builder::next_runtime_id;
 pub use builder::Builder;
+pub use diag::{
+    Backtrace, Dump, Frame, KernelState, LongPollKind, LongPollReport, TaskDump, TaskState,
+    WaitPoint,
+};
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use id::Id;
 pub use local_runtime::{LocalOptions, LocalRuntime};
@@ -77,6 +82,8 @@ pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
     pub(crate) metrics: metrics::Config,
+    /// The long-poll detector and the dump's view of this runtime.
+    pub(crate) diag: Arc<diag::RuntimeDiag>,
     pub(crate) id: u64,
     pub(crate) name: Option<String>,
     /// `Builder::on_thread_park` / `on_thread_unpark`.
@@ -330,6 +337,7 @@ impl Runtime {
     }
 
     fn shutdown_scheduler(&mut self) {
+        self.handle.inner.diag().stop();
         match &self.scheduler {
             Scheduler::CurrentThread(s) => s.shutdown(&self.handle.inner),
             Scheduler::MultiThread(s) => s.shutdown(&self.handle.inner),

@@ -444,6 +444,11 @@ impl Future for Acquire<'_> {
         match semaphore.poll_acquire(cx, n, node, was_queued) {
             Poll::Pending => {
                 *queued = true;
+                // For the task dump: this task waits on this semaphore.
+                crate::runtime::diag::record_wait(
+                    &crate::runtime::diag::sites::SEMAPHORE,
+                    semaphore as *const Semaphore as u64,
+                );
                 Poll::Pending
             }
             Poll::Ready(result) => {

@@ -26,7 +26,8 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match context::with_current(|handle| handle.spawn_blocking(func)) {
+    let spawn = crate::runtime::diag::SpawnInfo::here();
+    match context::with_current(|handle| handle.spawn_blocking_at(func, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("`weft::task::spawn_blocking` failed: {e}"),
     }

@@ -2,8 +2,9 @@
 //! set.
 
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::diag::{SpawnInfo, TaskList};
 use crate::runtime::task::list::OwnedTasks;
-use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
+use crate::runtime::task::{Header, JoinHandle, Notified, Schedule, Task};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -98,11 +99,21 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
+    spawn_local_with(future, SpawnInfo::here())
+}
+
+/// `spawn_local` with the spawn details already made (for `task::Builder`).
+#[track_caller]
+pub(crate) fn spawn_local_with<F>(future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
     let shared = CURRENT
         .with(|c| c.borrow().clone())
         .or_else(|| crate::runtime::current_local_set().flatten());
     match shared {
-        Some(shared) if shared.is_current_thread() => Shared::spawn(&shared, future),
+        Some(shared) if shared.is_current_thread() => Shared::spawn(&shared, future, spawn),
         Some(_) => panic!(
             "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was \
              created on"
@@ -117,7 +128,7 @@ where
 }
 
 impl Shared {
-    fn spawn<F>(me: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(me: &Arc<Self>, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -126,7 +137,7 @@ impl Shared {
         // SAFETY: the set only polls, drops and completes its tasks on its owner thread: the
         // queue is drained in `tick` (owner only), and `Drop for LocalSet` (owner only,
         // since the set is `!Send`) cancels the rest.
-        let (join, notified) = unsafe { this.owned.bind_local(future, me.clone(), Id::next()) };
+        let (join, notified) = unsafe { this.owned.bind_local(future, me.clone(), spawn) };
         if let Some(n) = notified {
             me.schedule(n);
         }
@@ -135,6 +146,20 @@ impl Shared {
 
     fn is_current_thread(&self) -> bool {
         std::thread::current().id() == self.owner
+    }
+}
+
+impl TaskList for Shared {
+    fn for_each_header(&self, f: &mut dyn FnMut(&Header)) {
+        self.owned.for_each_header(f);
+    }
+
+    fn with_header(&self, ptr: *const Header, f: &mut dyn FnMut(&Header)) -> bool {
+        self.owned.with_header(ptr, f).is_some()
+    }
+
+    fn kind(&self) -> &'static str {
+        "LocalSet"
     }
 }
 
@@ -162,14 +187,20 @@ impl LocalSet {
     /// # drop(local);
     /// ```
     pub fn new() -> LocalSet {
+        let shared = Arc::new(Shared {
+            queue: Mutex::new(VecDeque::new()),
+            owned: OwnedTasks::new(1),
+            waker: Mutex::new(None),
+            owner: std::thread::current().id(),
+            id: crate::runtime::next_runtime_id(),
+        });
+        #[cfg(not(weft_loom))]
+        {
+            let weak: std::sync::Weak<Shared> = Arc::downgrade(&shared);
+            crate::runtime::diag::register_local_set(weak);
+        }
         LocalSet {
-            shared: Arc::new(Shared {
-                queue: Mutex::new(VecDeque::new()),
-                owned: OwnedTasks::new(1),
-                waker: Mutex::new(None),
-                owner: std::thread::current().id(),
-                id: crate::runtime::next_runtime_id(),
-            }),
+            shared,
             _not_send: PhantomData,
         }
     }
@@ -222,7 +253,16 @@ impl LocalSet {
         F: Future + 'static,
         F::Output: 'static,
     {
-        Shared::spawn(&self.shared, future)
+        Shared::spawn(&self.shared, future, SpawnInfo::here())
+    }
+
+    /// As `spawn_local`, with the spawn details from `task::Builder`.
+    pub(crate) fn spawn_local_with<F>(&self, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Shared::spawn(&self.shared, future, spawn)
     }
 
     /// Runs `future` on `rt`, driving this set's tasks meanwhile.

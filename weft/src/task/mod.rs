@@ -15,6 +15,7 @@
 //! ```
 
 mod blocking;
+mod builder;
 pub mod coop;
 mod join_set;
 #[allow(unsafe_code)]
@@ -25,6 +26,7 @@ mod yield_now;
 
 pub use crate::runtime::task::{AbortHandle, Id, JoinError, JoinHandle};
 pub use blocking::{block_in_place, spawn_blocking};
+pub use builder::Builder;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;
 pub(crate) use local::Shared as LocalShared;

@@ -1,7 +1,8 @@
 //! `spawn`.
 
 use crate::runtime::context;
-use crate::task::{Id, JoinHandle};
+use crate::runtime::diag::SpawnInfo;
+use crate::task::JoinHandle;
 use std::future::Future;
 
 /// Spawns a task on the current runtime and returns a handle to await its output.
@@ -25,8 +26,8 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let id = Id::next();
-    match context::with_current(|handle| handle.spawn(future, id)) {
+    let spawn = SpawnInfo::here();
+    match context::with_current(|handle| handle.spawn(future, spawn)) {
         Ok(join) => join,
         Err(e) => panic!("`weft::spawn` failed: {e}"),
     }

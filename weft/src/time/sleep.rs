@@ -169,7 +169,14 @@ impl Sleep {
 
     fn poll_elapsed(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
-        match ready!(self.project().entry.poll_elapsed(cx)) {
+        let mut entry = self.project().entry;
+        let Poll::Ready(res) = entry.as_mut().poll_elapsed(cx) else {
+            // For the task dump: this task now waits for the deadline.
+            let at = crate::runtime::metrics::cycles::ms_since_epoch(entry.deadline().into_std());
+            crate::runtime::diag::record_wait(&crate::runtime::diag::sites::SLEEP, at);
+            return Poll::Pending;
+        };
+        match res {
             Ok(()) => {
                 coop.made_progress();
                 Poll::Ready(())

@@ -105,6 +105,12 @@ pub(crate) fn instant_ns() -> u64 {
     calibration().epoch.elapsed().as_nanos() as u64
 }
 
+/// Milliseconds from the process epoch to `at` (0 if before it); reads no clock.
+pub(crate) fn ms_since_epoch(at: Instant) -> u64 {
+    at.saturating_duration_since(calibration().epoch)
+        .as_millis() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

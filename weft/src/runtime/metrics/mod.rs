@@ -10,7 +10,7 @@
 
 mod builder;
 #[allow(unsafe_code)] // `rdtsc`
-mod cycles;
+pub(crate) mod cycles;
 mod histogram;
 mod render;
 mod runtime;

@@ -8,11 +8,12 @@ use super::defer::Defer;
 use super::inject::Inject;
 use crate::loom::sync::atomic::{AtomicBool, Ordering};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::diag::{PollStamp, SpawnInfo, TaskList, BLOCK_ON};
 use crate::runtime::driver::park::{ParkThread, UnparkThread};
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::{Recorder, SchedulerMetrics};
 use crate::runtime::task::list::OwnedTasks;
-use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
+use crate::runtime::task::{Header, JoinHandle, Notified, Schedule, Task};
 use crate::runtime::{blocking, context, Config};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -149,7 +150,16 @@ impl CurrentThread {
             cx,
             core: Some(core),
         };
-        context::set_scheduler(&scheduler_cx, || guard.block_on(future))
+        let stamp = handle
+            .config
+            .diag
+            .register(std::sync::Arc::new(PollStamp::new(
+                0,
+                handle.metrics.workers[0].clone(),
+            )));
+        context::with_stamp(&stamp.stamp, || {
+            context::set_scheduler(&scheduler_cx, || guard.block_on(future, &stamp.stamp))
+        })
     }
 
     /// Cancels every task and shuts the driver down; called when the `Runtime` drops.
@@ -214,7 +224,11 @@ struct CoreGuard<'a> {
 }
 
 impl CoreGuard<'_> {
-    fn block_on<F: Future>(mut self, mut future: std::pin::Pin<&mut F>) -> F::Output {
+    fn block_on<F: Future>(
+        mut self,
+        mut future: std::pin::Pin<&mut F>,
+        stamp: &PollStamp,
+    ) -> F::Output {
         let cx = self.cx;
         let handle = &cx.handle;
         let waker = Waker::from(StdArc::new(BlockOnWaker(handle.clone())));
@@ -233,7 +247,10 @@ impl CoreGuard<'_> {
             }
             if handle.woken.swap(false, Ordering::AcqRel) {
                 let (c, res) = cx.enter(core, || {
-                    crate::runtime::coop::budget(|| future.as_mut().poll(&mut task_cx))
+                    let prev = stamp.enter(BLOCK_ON);
+                    let res = crate::runtime::coop::budget(|| future.as_mut().poll(&mut task_cx));
+                    stamp.leave(prev);
+                    res
                 });
                 core = c;
                 if let Poll::Ready(out) = res {
@@ -373,12 +390,12 @@ impl Context {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (join, notified) = me.owned.bind(future, me.clone(), id);
+        let (join, notified) = me.owned.bind(future, me.clone(), spawn);
         if let Some(notified) = notified {
             me.schedule(notified);
         }
@@ -387,6 +404,20 @@ impl Handle {
 
     pub(crate) fn num_alive_tasks(&self) -> usize {
         self.owned.len()
+    }
+}
+
+impl TaskList for Handle {
+    fn for_each_header(&self, f: &mut dyn FnMut(&Header)) {
+        self.owned.for_each_header(f);
+    }
+
+    fn with_header(&self, ptr: *const Header, f: &mut dyn FnMut(&Header)) -> bool {
+        self.owned.with_header(ptr, f).is_some()
+    }
+
+    fn kind(&self) -> &'static str {
+        "runtime"
     }
 }
 

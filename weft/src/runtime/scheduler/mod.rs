@@ -6,8 +6,9 @@ pub(crate) mod inject;
 pub(crate) mod multi_thread;
 
 use crate::loom::sync::Arc;
+use crate::runtime::diag::SpawnInfo;
 use crate::runtime::{blocking, context, driver};
-use crate::task::{Id, JoinHandle};
+use crate::task::JoinHandle;
 use std::future::Future;
 use std::task::Waker;
 
@@ -57,6 +58,31 @@ impl Handle {
         }
     }
 
+    pub(crate) fn diag(&self) -> &std::sync::Arc<crate::runtime::diag::RuntimeDiag> {
+        match self {
+            Handle::CurrentThread(h) => &h.config.diag,
+            Handle::MultiThread(h) => &h.config.diag,
+        }
+    }
+
+    /// The task list, for the detector and the dump.
+    pub(crate) fn task_list(&self) -> std::sync::Weak<dyn crate::runtime::diag::TaskList> {
+        // loom's `Arc` has no weak references; the loom models need no dump.
+        #[cfg(weft_loom)]
+        return std::sync::Weak::<current_thread::Handle>::new();
+        #[cfg(not(weft_loom))]
+        match self {
+            Handle::CurrentThread(h) => {
+                let w: std::sync::Weak<current_thread::Handle> = Arc::downgrade(h);
+                w
+            }
+            Handle::MultiThread(h) => {
+                let w: std::sync::Weak<multi_thread::Handle> = Arc::downgrade(h);
+                w
+            }
+        }
+    }
+
     pub(crate) fn blocking_spawner(&self) -> &blocking::Spawner {
         match self {
             Handle::CurrentThread(h) => &h.blocking_spawner,
@@ -64,20 +90,29 @@ impl Handle {
         }
     }
 
-    pub(crate) fn spawn<F>(&self, future: F, id: Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(&self, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         match self {
-            Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, id),
-            Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, id),
+            Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, spawn),
+            Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, spawn),
         }
     }
 
     /// Runs `func` on the blocking pool. With paused time, the clock does not auto-advance
     /// while it runs (the runtime is not idle: it waits for the closure).
+    #[track_caller]
     pub(crate) fn spawn_blocking<F, R>(&self, func: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.spawn_blocking_at(func, SpawnInfo::here())
+    }
+
+    pub(crate) fn spawn_blocking_at<F, R>(&self, func: F, spawn: SpawnInfo) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
@@ -91,12 +126,12 @@ impl Handle {
             func()
         };
         let Some(time) = &self.driver().time else {
-            return self.blocking_spawner().spawn_blocking(func);
+            return self.blocking_spawner().spawn_blocking_at(func, spawn);
         };
         // A multi-thread runtime's clock can be paused only by `start_paused`, never later
         // (`pause` panics there): if it was not, skip two clock-lock round trips per job.
         if matches!(self, Handle::MultiThread(_)) && !time.clock().ever_paused() {
-            return self.blocking_spawner().spawn_blocking(func);
+            return self.blocking_spawner().spawn_blocking_at(func, spawn);
         }
         /// Lets the clock auto-advance again when the closure returns, panics, or is
         /// cancelled unrun.
@@ -108,10 +143,13 @@ impl Handle {
         }
         time.clock().inhibit_auto_advance();
         let guard = AllowAutoAdvance(time.clone());
-        self.blocking_spawner().spawn_blocking(move || {
-            let _guard = guard;
-            func()
-        })
+        self.blocking_spawner().spawn_blocking_at(
+            move || {
+                let _guard = guard;
+                func()
+            },
+            spawn,
+        )
     }
 
     pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {

@@ -6,6 +6,7 @@ use super::raw::Vtable;
 use super::state::State;
 use super::{Id, Schedule};
 use crate::loom::cell::UnsafeCell;
+use crate::runtime::diag::SpawnInfo;
 use crate::util::linked_list::Pointers;
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +21,32 @@ pub(crate) struct Header {
     /// Links in the runtime's owned-tasks list (so shutdown can reach every task).
     pub(super) owned: Pointers<Header>,
     pub(super) id: Id,
+    /// Spawn location, name, poll and wait records for the detector and the dump.
+    pub(crate) info: crate::runtime::diag::TaskInfo,
+}
+
+impl Header {
+    pub(crate) fn id(&self) -> Id {
+        self.id
+    }
+
+    /// What the dump says about the task's lifecycle flags.
+    pub(crate) fn lifecycle(&self) -> super::Lifecycle {
+        let s = self.state.load();
+        if s.is_complete() {
+            super::Lifecycle::Finished
+        } else if s.is_running() {
+            super::Lifecycle::Running
+        } else if s.is_notified() {
+            super::Lifecycle::Scheduled
+        } else {
+            super::Lifecycle::Idle
+        }
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.state.load().is_cancelled()
+    }
 }
 
 /// Where the future lives while it runs, and its output afterwards.
@@ -45,13 +72,14 @@ pub(super) struct Cell<T: Future, S> {
 }
 
 impl<T: Future, S: Schedule> Cell<T, S> {
-    pub(super) fn allocate(future: T, scheduler: S, id: Id) -> NonNull<Header> {
+    pub(super) fn allocate(future: T, scheduler: S, spawn: SpawnInfo) -> NonNull<Header> {
         let cell = Box::new(Cell {
             header: Header {
                 state: State::new(),
                 vtable: super::raw::vtable::<T, S>(),
                 owned: Pointers::new(),
-                id,
+                id: spawn.id,
+                info: crate::runtime::diag::TaskInfo::new(spawn.location, spawn.name),
             },
             scheduler,
             stage: UnsafeCell::new(Stage::Running(future)),
@@ -88,10 +116,13 @@ impl<T: Future, S> Cell<T, S> {
     pub(super) unsafe fn set_stage(&self, stage: Stage<T>) {
         // Destructors of the future and of the output see their task's id (`task::id()`), as
         // in tokio, wherever they run: on completion, cancellation, or a `JoinHandle` drop.
-        crate::runtime::context::with_task_id(self.header.id, || {
-            // SAFETY: the caller has exclusive access to the stage.
-            self.stage.with_mut(|ptr| unsafe { *ptr = stage });
-        });
+        // SAFETY: the caller has exclusive access to the stage.
+        let set = || self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+        if crate::runtime::context::current_task_id() == Some(self.header.id) {
+            set();
+        } else {
+            crate::runtime::context::with_task(&self.header, set);
+        }
     }
 
     /// Takes the output out, leaving `Consumed`.

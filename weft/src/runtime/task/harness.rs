@@ -29,6 +29,7 @@ pub(super) unsafe fn poll<T: Future, S: Schedule>(ptr: NonNull<Header>) {
     let cell = unsafe { cell::<T, S>(ptr) };
     match cell.header.state.transition_to_running() {
         TransitionToRunning::Success => {
+            cell.header.info.on_poll();
             let waker = waker_ref(&cell.header);
             let mut cx = Context::from_waker(&waker);
             // SAFETY: we hold RUNNING.
@@ -68,9 +69,8 @@ pub(super) unsafe fn poll<T: Future, S: Schedule>(ptr: NonNull<Header>) {
 /// # Safety
 /// The caller holds RUNNING.
 unsafe fn poll_future<T: Future, S: Schedule>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> Poll<()> {
-    let id = cell.header.id;
     let res = catch_unwind(AssertUnwindSafe(|| {
-        context::with_task_id(id, || {
+        context::with_task(&cell.header, || {
             let guard = DropOnUnwind(cell);
             // SAFETY: we hold RUNNING.
             let poll = coop::budget(|| unsafe { guard.0.poll_future(cx) });
@@ -141,7 +141,7 @@ unsafe fn store_output<T: Future, S>(cell: &Cell<T, S>, output: Result<T::Output
 /// # Safety
 /// The caller holds RUNNING.
 unsafe fn cancel<T: Future, S>(cell: &Cell<T, S>) {
-    // SAFETY: we hold RUNNING (`set_stage` sets the task id for the destructor).
+    // SAFETY: we hold RUNNING (`set_stage` enters the task for the destructor).
     let res = catch_unwind(AssertUnwindSafe(|| unsafe {
         cell.set_stage(Stage::Consumed)
     }));

@@ -124,6 +124,12 @@ impl<T> Future for JoinHandle<T> {
         };
         if ret.is_ready() {
             coop.made_progress();
+        } else {
+            // For the task dump: the awaiting task waits for this one.
+            crate::runtime::diag::record_wait(
+                &crate::runtime::diag::sites::JOIN,
+                self.raw.id().as_u64(),
+            );
         }
         ret
     }

@@ -73,13 +73,13 @@ impl<S: Schedule> OwnedTasks<S> {
         &self,
         future: T,
         scheduler: S,
-        id: super::Id,
+        spawn: super::SpawnInfo,
     ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
     where
         T: Future + Send + 'static,
         T::Output: Send + 'static,
     {
-        self.bind_inner(future, scheduler, id)
+        self.bind_inner(future, scheduler, spawn)
     }
 
     /// As `bind`, for a `!Send` future.
@@ -91,25 +91,26 @@ impl<S: Schedule> OwnedTasks<S> {
         &self,
         future: T,
         scheduler: S,
-        id: super::Id,
+        spawn: super::SpawnInfo,
     ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
     where
         T: Future + 'static,
         T::Output: 'static,
     {
-        self.bind_inner(future, scheduler, id)
+        self.bind_inner(future, scheduler, spawn)
     }
 
     fn bind_inner<T>(
         &self,
         future: T,
         scheduler: S,
-        id: super::Id,
+        spawn: super::SpawnInfo,
     ) -> (JoinHandle<T::Output>, Option<Notified<S>>)
     where
         T: Future + 'static,
     {
-        let (task, notified, join) = new_task(future, scheduler, id);
+        let id = spawn.id;
+        let (task, notified, join) = new_task(future, scheduler, spawn);
         let index = id.as_u64() as usize & (self.shards.len() - 1);
         let mut shard = self.shards[index].lock();
         let spawned = &self.spawned[index];
@@ -158,6 +159,46 @@ impl<S: Schedule> OwnedTasks<S> {
                 }
             }
         }
+    }
+
+    /// Calls `f` with every task in the list, one shard at a time under that shard's lock
+    /// (so each header stays alive while `f` reads it). Never polls or touches a future.
+    pub(crate) fn for_each_header(&self, mut f: impl FnMut(&Header)) {
+        for shard in self.shards.iter() {
+            let shard = shard.lock();
+            shard.for_each(|ptr| {
+                // SAFETY: linked tasks hold the list's reference, and the shard lock keeps
+                // them linked while we look.
+                f(unsafe { ptr.as_ref() })
+            });
+        }
+    }
+
+    /// Calls `f` with the task whose header is at `ptr`, if it is in the list (under the
+    /// shard lock, so the header is alive while `f` runs). `ptr` may dangle: it is only
+    /// compared, never followed, unless found.
+    pub(crate) fn with_header<R>(
+        &self,
+        ptr: *const Header,
+        f: impl FnOnce(&Header) -> R,
+    ) -> Option<R> {
+        let mut f = Some(f);
+        let mut out = None;
+        for shard in self.shards.iter() {
+            let shard = shard.lock();
+            shard.for_each(|p| {
+                if std::ptr::eq(p.as_ptr(), ptr) {
+                    if let Some(f) = f.take() {
+                        // SAFETY: found in the list, under its lock: live.
+                        out = Some(f(unsafe { p.as_ref() }));
+                    }
+                }
+            });
+            if out.is_some() {
+                break;
+            }
+        }
+        out
     }
 
     pub(crate) fn is_empty(&self) -> bool {

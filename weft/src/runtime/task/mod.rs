@@ -26,9 +26,23 @@ pub use join::JoinHandle;
 pub(crate) use cell::Header;
 pub(crate) use raw::RawTask;
 
+pub(crate) use crate::runtime::diag::SpawnInfo;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
+
+/// A task's lifecycle as the dump reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lifecycle {
+    /// Waiting to be woken.
+    Idle,
+    /// Woken, in a run queue.
+    Scheduled,
+    /// Being polled (or cancelled) right now.
+    Running,
+    /// Done; the output waits for its `JoinHandle`.
+    Finished,
+}
 
 /// What a task needs from the scheduler that owns it.
 pub(crate) trait Schedule: Sync + Sized + 'static {
@@ -170,13 +184,13 @@ impl<S> std::fmt::Debug for Notified<S> {
 pub(crate) fn new_task<T, S>(
     future: T,
     scheduler: S,
-    id: Id,
+    spawn: SpawnInfo,
 ) -> (Task<S>, Notified<S>, JoinHandle<T::Output>)
 where
     T: Future + 'static,
     S: Schedule,
 {
-    let raw = RawTask::new::<T, S>(future, scheduler, id);
+    let raw = RawTask::new::<T, S>(future, scheduler, spawn);
     // SAFETY: the cell starts with three references, one for each handle made here.
     unsafe {
         (
@@ -191,13 +205,13 @@ where
 pub(crate) fn unowned<T, S>(
     future: T,
     scheduler: S,
-    id: Id,
+    spawn: SpawnInfo,
 ) -> (UnownedTask<S>, JoinHandle<T::Output>)
 where
     T: Future + Send + 'static,
     S: Schedule,
 {
-    let (task, notified, join) = new_task(future, scheduler, id);
+    let (task, notified, join) = new_task(future, scheduler, spawn);
     let raw = notified.0.into_raw();
     // The list reference and the `Notified` reference both go to the `UnownedTask`.
     std::mem::forget(task);

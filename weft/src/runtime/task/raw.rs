@@ -43,9 +43,13 @@ pub(crate) struct RawTask {
 }
 
 impl RawTask {
-    pub(super) fn new<T: Future, S: Schedule>(future: T, scheduler: S, id: super::Id) -> RawTask {
+    pub(super) fn new<T: Future, S: Schedule>(
+        future: T,
+        scheduler: S,
+        spawn: crate::runtime::diag::SpawnInfo,
+    ) -> RawTask {
         RawTask {
-            ptr: Cell::allocate(future, scheduler, id),
+            ptr: Cell::allocate(future, scheduler, spawn),
         }
     }
 

@@ -247,7 +247,14 @@ impl<T> Rx<T> {
                 coop.made_progress();
                 Poll::Ready(Some(v))
             }
-            None => Poll::Pending,
+            None => {
+                // For the task dump: this task waits on this channel.
+                crate::runtime::diag::record_wait(
+                    &crate::runtime::diag::sites::MPSC_RECV,
+                    self as *const Self as u64,
+                );
+                Poll::Pending
+            }
         }
     }
 

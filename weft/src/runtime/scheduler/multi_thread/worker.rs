@@ -4,12 +4,13 @@ use super::idle::Idle;
 use super::park::{self, Parker, Unparker};
 use super::queue::{self, Local, Steal};
 use crate::loom::sync::{Arc, Mutex};
+use crate::runtime::diag::{PollStamp, SpawnInfo, TaskList};
 use crate::runtime::driver::{self, Driver};
 use crate::runtime::metrics::{Recorder, SchedulerMetrics};
 use crate::runtime::scheduler::defer::Defer;
 use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::list::OwnedTasks;
-use crate::runtime::task::{Id, JoinHandle, Notified, Schedule, Task};
+use crate::runtime::task::{Header, JoinHandle, Notified, Schedule, Task};
 use crate::runtime::{blocking, context, coop, Config};
 use crate::util::rand::FastRand;
 use std::cell::RefCell;
@@ -152,20 +153,30 @@ fn run(worker: Arc<Worker>) {
         return;
     };
     let handle = super::super::Handle::MultiThread(worker.handle.clone());
-    context::enter_runtime(&handle, true, || {
-        let cx = super::super::Context::MultiThread(Context {
-            worker,
-            core: RefCell::new(None),
-            defer: Defer::new(),
-        });
-        context::set_scheduler(&cx, || {
-            let super::super::Context::MultiThread(cx) = &cx else {
-                unreachable!()
-            };
-            // Err means the loop ended: shutdown, or the core went to another thread.
-            assert!(cx.run(core).is_err());
-            cx.defer.wake();
-        });
+    let stamp = worker
+        .handle
+        .config
+        .diag
+        .register(std::sync::Arc::new(PollStamp::new(
+            worker.index,
+            worker.handle.metrics.workers[worker.index].clone(),
+        )));
+    context::with_stamp(&stamp.stamp, || {
+        context::enter_runtime(&handle, true, || {
+            let cx = super::super::Context::MultiThread(Context {
+                worker,
+                core: RefCell::new(None),
+                defer: Defer::new(),
+            });
+            context::set_scheduler(&cx, || {
+                let super::super::Context::MultiThread(cx) = &cx else {
+                    unreachable!()
+                };
+                // Err means the loop ended: shutdown, or the core went to another thread.
+                assert!(cx.run(core).is_err());
+                cx.defer.wake();
+            });
+        })
     });
 }
 
@@ -438,12 +449,12 @@ impl Core {
 }
 
 impl Handle {
-    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, id: Id) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(me: &Arc<Handle>, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (join, notified) = me.owned.bind(future, me.clone(), id);
+        let (join, notified) = me.owned.bind(future, me.clone(), spawn);
         if let Some(notified) = notified {
             me.schedule_task(notified, false);
         }
@@ -556,6 +567,20 @@ impl Handle {
     }
 }
 
+impl TaskList for Handle {
+    fn for_each_header(&self, f: &mut dyn FnMut(&Header)) {
+        self.owned.for_each_header(f);
+    }
+
+    fn with_header(&self, ptr: *const Header, f: &mut dyn FnMut(&Header)) -> bool {
+        self.owned.with_header(ptr, f).is_some()
+    }
+
+    fn kind(&self) -> &'static str {
+        "runtime"
+    }
+}
+
 impl Schedule for Arc<Handle> {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
         self.owned.remove(task)
@@ -648,6 +673,21 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
     }
     if entered {
         let _reset = Reset { take_core };
+        // Not a long poll: the worker's queue went to another thread. Stop the detector
+        // watching this thread until `f` returns.
+        struct Restamp(Option<usize>);
+        impl Drop for Restamp {
+            fn drop(&mut self) {
+                if let Some(word) = self.0 {
+                    context::with_current_stamp(|s| s.leave(word));
+                }
+            }
+        }
+        let _restamp = Restamp(if take_core {
+            context::with_current_stamp(|s| s.enter(0))
+        } else {
+            None
+        });
         coop::with_unconstrained(|| context::exit_runtime(f))
     } else {
         f()

@@ -1,0 +1,201 @@
+//! The long-poll detector: a task that blocks its worker is reported while it still blocks,
+//! by id, name and spawn location, with its thread's kernel state and a backtrace taken
+//! during the stall; on both schedulers and in a `LocalSet`. Timeouts here only catch hangs.
+
+use std::sync::mpsc;
+use std::time::Duration;
+use weft::runtime::{Builder, LongPollKind, LongPollReport, Runtime};
+
+const HANG: Duration = Duration::from_secs(20);
+
+fn runtime(multi: bool, tx: mpsc::Sender<LongPollReport>) -> Runtime {
+    let mut b = if multi {
+        let mut b = Builder::new_multi_thread();
+        b.worker_threads(2);
+        b
+    } else {
+        Builder::new_current_thread()
+    };
+    // The default threshold (10 ms): the detector is on without being asked.
+    b.enable_all()
+        .long_poll_rate_limit(1000)
+        .on_long_poll(move |r| {
+            let _ = tx.send(r.clone());
+        })
+        .build()
+        .unwrap()
+}
+
+/// The first `Stalled` report, then everything up to its `Ended`.
+fn reports(rx: &mpsc::Receiver<LongPollReport>) -> (LongPollReport, Vec<LongPollReport>) {
+    let first = loop {
+        let r = rx.recv_timeout(HANG).expect("no long-poll report");
+        if r.kind == LongPollKind::Stalled {
+            break r;
+        }
+    };
+    let mut rest = Vec::new();
+    loop {
+        let r = rx.recv_timeout(HANG).expect("no end record");
+        let end = r.kind == LongPollKind::Ended;
+        rest.push(r);
+        if end {
+            return (first, rest);
+        }
+    }
+}
+
+fn check_sleeper(first: &LongPollReport, rest: &[LongPollReport], id: weft::task::Id, line: u32) {
+    assert_eq!(first.task_id, Some(id), "{first}");
+    assert_eq!(first.task_name.as_deref(), Some("sleepy"), "{first}");
+    let at = first.spawned_at.expect("spawn location");
+    assert!(at.file().ends_with("rt_long_poll.rs"), "{first}");
+    assert_eq!(at.line(), line, "{first}");
+    assert!(first.in_poll >= first.threshold, "{first}");
+    assert!(first.thread_id > 0);
+    // Blocked in nanosleep: the kernel says sleeping, and the stack shows std's sleep.
+    assert_eq!(first.kernel.state, 'S', "{first}");
+    assert!(
+        first.backtrace.frames.iter().any(|f| f
+            .symbol
+            .as_deref()
+            .is_some_and(|s| s.contains("std::thread") && s.ends_with("sleep"))),
+        "no std::thread::sleep frame in\n{first}"
+    );
+    assert!(rest.iter().any(|r| r.kind == LongPollKind::StillStalled));
+    let end = rest.last().unwrap();
+    assert_eq!(end.task_id, Some(id));
+    assert!(end.in_poll >= Duration::from_millis(100), "{end}");
+}
+
+/// Runs `task` to completion on another thread (a current-thread runtime only runs tasks
+/// inside `block_on`) while this one collects the reports.
+fn drive<T: Send>(
+    rt: &Runtime,
+    task: weft::task::JoinHandle<T>,
+    rx: &mpsc::Receiver<LongPollReport>,
+) -> (LongPollReport, Vec<LongPollReport>) {
+    std::thread::scope(|s| {
+        let t = s.spawn(|| rt.block_on(task).unwrap());
+        let out = reports(rx);
+        t.join().unwrap();
+        out
+    })
+}
+
+fn sleeper(multi: bool) {
+    let (tx, rx) = mpsc::channel();
+    let rt = runtime(multi, tx);
+    let line = line!() + 3;
+    let task = weft::task::Builder::new()
+        .name("sleepy")
+        .spawn_on(
+            async { std::thread::sleep(Duration::from_millis(300)) },
+            rt.handle(),
+        )
+        .unwrap();
+    let id = task.id();
+    let (first, rest) = drive(&rt, task, &rx);
+    check_sleeper(&first, &rest, id, line);
+}
+
+#[test]
+fn sleeping_task_is_reported_current_thread() {
+    sleeper(false);
+}
+
+#[test]
+fn sleeping_task_is_reported_multi_thread() {
+    sleeper(true);
+}
+
+#[test]
+fn sleeping_task_is_reported_in_local_set() {
+    let (tx, rx) = mpsc::channel();
+    let rt = runtime(false, tx);
+    let local = weft::task::LocalSet::new();
+    let line = line!() + 5;
+    let id = local.block_on(&rt, async {
+        let v = std::rc::Rc::new(300); // !Send
+        let task = weft::task::Builder::new()
+            .name("sleepy")
+            .spawn_local(async move { std::thread::sleep(Duration::from_millis(*v)) })
+            .unwrap();
+        let id = task.id();
+        task.await.unwrap();
+        id
+    });
+    let (first, rest) = reports(&rx);
+    check_sleeper(&first, &rest, id, line);
+}
+
+/// A task spinning in user code is not in a system call: its registers come from the
+/// capture signal.
+fn spinner(multi: bool) {
+    let (tx, rx) = mpsc::channel();
+    let rt = runtime(multi, tx);
+    let task = rt.spawn(async {
+        let start = std::time::Instant::now();
+        let mut n = 0u64;
+        while start.elapsed() < Duration::from_millis(200) {
+            n = std::hint::black_box(n + 1);
+        }
+    });
+    let id = task.id();
+    let (first, _) = drive(&rt, task, &rx);
+    assert_eq!(first.task_id, Some(id), "{first}");
+    assert_eq!(first.kernel.state, 'R', "{first}");
+    assert!(first.backtrace.method.contains("signal"), "{first}");
+    assert!(!first.backtrace.frames.is_empty(), "{first}");
+    assert!(first.backtrace.contains("rt_long_poll"), "{first}");
+}
+
+#[test]
+fn spinning_task_is_reported_current_thread() {
+    spinner(false);
+}
+
+#[test]
+fn spinning_task_is_reported_multi_thread() {
+    spinner(true);
+}
+
+/// The current-thread `block_on` future itself is watched too.
+#[test]
+fn blocking_block_on_future_is_reported() {
+    let (tx, rx) = mpsc::channel();
+    let rt = runtime(false, tx);
+    rt.block_on(async { std::thread::sleep(Duration::from_millis(100)) });
+    let (first, _) = reports(&rx);
+    assert_eq!(first.task_id, None, "{first}");
+    assert!(first.to_string().contains("block_on future"), "{first}");
+}
+
+/// `None` turns the detector off; `block_in_place` is not a long poll.
+#[test]
+fn off_and_block_in_place_are_quiet() {
+    let (tx, rx) = mpsc::channel();
+    let tx2 = tx.clone();
+    let rt = Builder::new_current_thread()
+        .long_poll_threshold(None)
+        .on_long_poll(move |r| {
+            let _ = tx2.send(r.clone());
+        })
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        weft::spawn(async { std::thread::sleep(Duration::from_millis(60)) }).await
+    })
+    .unwrap();
+    drop(rt);
+    let rt = runtime(true, tx);
+    rt.block_on(async {
+        weft::spawn(async {
+            weft::task::block_in_place(|| std::thread::sleep(Duration::from_millis(60)))
+        })
+        .await
+    })
+    .unwrap();
+    drop(rt);
+    assert!(rx.try_recv().is_err(), "unexpected report");
+}
