@@ -8,7 +8,7 @@ use weft_bench::harness::{self, BenchRun, MemoryResult, Progress};
 use weft_bench::{report, rss, Params, Rt, Size, Workload, MEMORY_METRICS};
 
 const USAGE: &str = "\
-usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size full|tiny] [--json] [--list]
+usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size full|tiny] [--runtime NAME] [--json] [--list]
        weft-bench --diag [--diag-peer PATH] [--filter …] [--runs N] [--threads N] [--size …]
 
   --filter   run only workloads whose name contains one of the NAMEs (an exact name runs just
@@ -16,6 +16,8 @@ usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size ful
   --runs     counted runs per runtime per workload, after one warm-up (default 10)
   --threads  worker threads of every runtime (default: the number of cores)
   --size     problem sizes: full (tokio's bench sizes, default) or tiny (a smoke run)
+  --runtime  run only this runtime (weft, tokio or smol), e.g. to count its syscalls
+             (syscalls.sh); the others show as n/a
   --json     print the results as JSON instead of the Markdown table
   --list     list the workloads and exit
 
@@ -26,7 +28,7 @@ usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size ful
                (--runs rounds of 3 runs each, default 3)
 
 Writes target/weft-bench/report.md, report.json and report.svg (a run with --filter or
---size tiny writes report-partial.* instead).";
+--size tiny or --runtime writes report-partial.* instead).";
 
 struct Args {
     filter: Vec<String>,
@@ -40,6 +42,7 @@ struct Args {
     diag_peer: Option<String>,
     diag_run: Option<String>,
     runs_given: bool,
+    only: Option<Rt>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -56,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         diag_peer: None,
         diag_run: None,
         runs_given: false,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -94,6 +98,10 @@ fn parse_args() -> Result<Args, String> {
                     "tiny" => Size::tiny(),
                     other => return Err(format!("--size: expected full or tiny, got {other}")),
                 }
+            }
+            "--runtime" => {
+                let v = value()?;
+                a.only = Some(Rt::from_name(&v).ok_or(format!("--runtime: unknown runtime {v}"))?);
             }
             "--json" => a.json = true,
             "--list" => a.list = true,
@@ -159,6 +167,9 @@ fn main() -> ExitCode {
             weft_bench::diag::overhead(peer, &|n| selected(n, &args.filter), rounds, &params);
         }
         return ExitCode::SUCCESS;
+    }
+    if let Some(rt) = args.only {
+        harness::run_only(rt);
     }
     if let Some(rt) = args.rss_child {
         return ExitCode::from(rss::child_main(rt, &params) as u8);
@@ -234,7 +245,7 @@ fn main() -> ExitCode {
     }
     // Only a complete run (every workload, full size) replaces report.*, so a quick filtered
     // run never overwrites the numbers the README quotes.
-    let stem = if args.filter.is_empty() && params_full {
+    let stem = if args.filter.is_empty() && params_full && args.only.is_none() {
         "report"
     } else {
         "report-partial"

@@ -256,3 +256,70 @@ rt_test! {
         assert!(!seen);
     }
 }
+
+// ===== Audit of poll loops (#17): select!/join! with branches that wake themselves =====
+
+/// Wakes itself and returns `Pending` on every poll, counting its polls.
+fn always_runnable(polls: Arc<AtomicUsize>) -> impl std::future::Future<Output = ()> {
+    std::future::poll_fn(move |cx| {
+        polls.fetch_add(1, Ordering::Relaxed);
+        cx.waker().wake_by_ref();
+        std::task::Poll::<()>::Pending
+    })
+}
+
+/// Polls `fut` once per round for `rounds` rounds and asserts each poll polled at most
+/// `branches` branch futures: no branch is re-polled within one poll after waking itself.
+async fn assert_polls_each_branch_at_most_once<F: std::future::Future>(
+    fut: F,
+    polls: &AtomicUsize,
+    branches: usize,
+) {
+    let mut fut = std::pin::pin!(fut);
+    for round in 1..=10 {
+        let before = polls.load(Ordering::Relaxed);
+        std::future::poll_fn(|cx| {
+            assert!(fut.as_mut().poll(cx).is_pending());
+            std::task::Poll::Ready(())
+        })
+        .await;
+        let ran = polls.load(Ordering::Relaxed) - before;
+        assert!(
+            ran <= branches,
+            "round {round}: {ran} branch polls in one poll of {branches} branches"
+        );
+    }
+}
+
+rt_test! {
+    async fn select_polls_each_self_waking_branch_at_most_once_per_poll() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let p = || always_runnable(polls.clone());
+        let fut = async {
+            weft::select! {
+                () = p() => {}
+                () = p() => {}
+                () = p() => {}
+            }
+        };
+        assert_polls_each_branch_at_most_once(fut, &polls, 3).await;
+        assert!(polls.load(Ordering::Relaxed) > 0);
+    }
+
+    async fn join_polls_each_self_waking_future_at_most_once_per_poll() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let p = || always_runnable(polls.clone());
+        let fut = async {
+            weft::join!(p(), p(), p(), p());
+        };
+        assert_polls_each_branch_at_most_once(fut, &polls, 4).await;
+        let fut = async {
+            let ok = |f| async move {
+                f.await;
+                Ok::<(), ()>(())
+            };
+            let _ = weft::try_join!(ok(p()), ok(p()));
+        };
+        assert_polls_each_branch_at_most_once(fut, &polls, 2).await;
+    }
+}

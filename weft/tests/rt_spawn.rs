@@ -376,3 +376,31 @@ rt_test! {
         assert_eq!(weft::spawn(async { 7 }).await.unwrap(), 7);
     }
 }
+
+// ===== Audit of poll loops (#17): the block_on loops with futures that wake themselves =====
+
+/// Wakes itself and returns `Pending` until `stop` is set.
+fn runnable_until(
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> impl std::future::Future<Output = ()> {
+    std::future::poll_fn(move |cx| {
+        if stop.load(Ordering::SeqCst) {
+            return std::task::Poll::Ready(());
+        }
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })
+}
+
+rt_test! {
+    // 100 spawned tasks always runnable: the block_on future's timer still fires.
+    async fn always_runnable_tasks_let_the_block_on_timer_fire() {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let tasks: Vec<_> = (0..100).map(|_| weft::spawn(runnable_until(stop.clone()))).collect();
+        weft::time::sleep(std::time::Duration::from_millis(1)).await;
+        stop.store(true, Ordering::SeqCst);
+        for t in tasks {
+            t.await.unwrap();
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 mod support;
 
+use std::future::Future as _;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -155,7 +156,7 @@ fn awaiting_local_set_waits_for_all_tasks() {
 }
 
 #[test]
-#[should_panic(expected = "outside a `weft::task::LocalSet`")]
+#[should_panic(expected = "called from outside of a `task::LocalSet` or `runtime::LocalRuntime`")]
 fn spawn_local_outside_local_set_panics() {
     support::current_thread().block_on(async {
         weft::task::spawn_local(async {});
@@ -262,4 +263,143 @@ rt_test! {
         .unwrap();
         assert_eq!(n, 1_000);
     }
+}
+
+// ===== Audit of poll loops (#17): bounded when every entry wakes itself at once =====
+
+/// Wakes itself and returns `Pending` on every poll, counting its polls: always runnable.
+fn always_runnable(polls: Arc<AtomicUsize>) -> impl std::future::Future<Output = ()> {
+    std::future::poll_fn(move |cx| {
+        polls.fetch_add(1, Ordering::Relaxed);
+        cx.waker().wake_by_ref();
+        std::task::Poll::<()>::Pending
+    })
+}
+
+/// Spends the task's coop budget without yielding, as a busy resource would.
+fn spend_budget(cx: &mut std::task::Context<'_>) {
+    while let std::task::Poll::Ready(coop) = weft::task::coop::poll_proceed(cx) {
+        coop.made_progress();
+    }
+}
+
+rt_test! {
+    // With the budget spent, every JoinHandle poll defers its wake; one poll of the set must
+    // still return (it used to re-pop the entry the deferred wake re-queued, forever).
+    async fn join_set_one_poll_returns_with_budget_spent() {
+        let mut set = weft::task::JoinSet::new();
+        for i in 0..1_000u32 {
+            set.spawn(async move { i });
+        }
+        weft::task::yield_now().await; // let them finish
+        std::future::poll_fn(|cx| {
+            spend_budget(cx);
+            assert!(set.poll_join_next(cx).is_pending(), "no budget, no result");
+            std::task::Poll::Ready(())
+        })
+        .await;
+        let mut n = 0;
+        while set.join_next().await.is_some() {
+            n += 1;
+        }
+        assert_eq!(n, 1_000);
+    }
+
+    // 1,000 entries always runnable and one that finishes: join_next finds the finished one,
+    // and shutdown ends the rest.
+    async fn join_set_with_always_runnable_entries_still_joins() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let mut set = weft::task::JoinSet::new();
+        for _ in 0..1_000 {
+            set.spawn(always_runnable(polls.clone()));
+        }
+        set.spawn(async { weft::time::sleep(std::time::Duration::from_millis(1)).await });
+        assert!(set.join_next().await.unwrap().is_ok());
+        set.shutdown().await;
+        assert!(set.is_empty());
+        assert!(polls.load(Ordering::Relaxed) >= 1_000);
+    }
+
+    // One poll of a LocalSet whose tasks all wake themselves runs a bounded number of task
+    // polls (MAX_TASKS_PER_TICK, 61 today), then gives the thread back.
+    async fn local_set_one_poll_is_bounded_with_always_runnable_tasks() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        let mut local = weft::task::LocalSet::new();
+        for _ in 0..10 {
+            local.spawn_local(always_runnable(polls.clone()));
+        }
+        for round in 1..=5 {
+            let before = polls.load(Ordering::Relaxed);
+            std::future::poll_fn(|cx| {
+                assert!(std::pin::Pin::new(&mut local).poll(cx).is_pending());
+                std::task::Poll::Ready(())
+            })
+            .await;
+            let ran = polls.load(Ordering::Relaxed) - before;
+            assert!((1..=256).contains(&ran), "round {round}: {ran} task polls in one LocalSet poll");
+        }
+    }
+
+    // Handle::block_on from a blocking-pool thread (a thread without a scheduler): the
+    // JoinSet pattern from #17 finishes, also with the budget spent before each poll.
+    async fn join_set_in_block_on_from_spawn_blocking() {
+        let handle = weft::runtime::Handle::current();
+        let n = weft::task::spawn_blocking(move || {
+            handle.block_on(async {
+                let mut set = weft::task::JoinSet::new();
+                for i in 0..1_000u32 {
+                    set.spawn(async move { i });
+                }
+                let mut n = 0;
+                while let Some(r) = set.join_next().await {
+                    r.unwrap();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(n, 1_000);
+    }
+}
+
+// The current-thread runtime's second block_on, on a thread that does not hold the core
+// (another thread is driving the scheduler): the JoinSet pattern finishes, and one poll of
+// the set with the budget spent returns.
+#[test]
+fn join_set_in_block_on_without_the_core_current_thread() {
+    let rt = Arc::new(support::current_thread());
+    let (stop_tx, stop_rx) = weft::sync::oneshot::channel::<()>();
+    let (held_tx, held_rx) = std::sync::mpsc::channel();
+    let driver = {
+        let rt = rt.clone();
+        std::thread::spawn(move || {
+            rt.block_on(async {
+                held_tx.send(()).unwrap();
+                stop_rx.await.unwrap();
+            })
+        })
+    };
+    held_rx.recv().unwrap();
+    let n = rt.block_on(async {
+        let mut set = weft::task::JoinSet::new();
+        for i in 0..1_000u32 {
+            set.spawn(async move { i });
+        }
+        std::future::poll_fn(|cx| {
+            spend_budget(cx);
+            let _ = set.poll_join_next(cx);
+            std::task::Poll::Ready(())
+        })
+        .await;
+        let mut n = 0;
+        while set.join_next().await.is_some() {
+            n += 1;
+        }
+        n
+    });
+    assert_eq!(n, 1_000);
+    stop_tx.send(()).unwrap();
+    driver.join().unwrap();
 }

@@ -51,6 +51,13 @@ impl Handle {
         }
     }
 
+    pub(crate) fn config(&self) -> &crate::runtime::Config {
+        match self {
+            Handle::CurrentThread(h) => &h.config,
+            Handle::MultiThread(h) => &h.config,
+        }
+    }
+
     pub(crate) fn diag(&self) -> &std::sync::Arc<crate::runtime::diag::RuntimeDiag> {
         match self {
             Handle::CurrentThread(h) => &h.config.diag,
@@ -110,6 +117,14 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        // The closure runs in the runtime's context, as in tokio: `weft::spawn`,
+        // `Handle::current()` and new I/O resources work inside it.
+        let handle = self.clone();
+        let func = move || {
+            let _current = context::set_current(&handle);
+            drop(handle);
+            func()
+        };
         let Some(time) = &self.driver().time else {
             return self.blocking_spawner().spawn_blocking_at(func, spawn);
         };
@@ -203,6 +218,15 @@ impl Handle {
 }
 
 impl Context {
+    /// See `runtime::worker_index`.
+    pub(crate) fn worker_index(&self) -> Option<usize> {
+        match self {
+            Context::CurrentThread(_) => Some(0),
+            Context::MultiThread(cx) => Some(cx.worker_index()),
+            Context::BlockOn(_) => None,
+        }
+    }
+
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),

@@ -97,7 +97,15 @@ impl Idle {
     }
 
     fn notify_should_wakeup(&self) -> bool {
-        let state = self.state.load(SeqCst);
+        // The caller has just published work (a queue push) and now reads the searching count;
+        // the last searcher does the mirror image (decrements the count, then re-reads the
+        // queues). A read-modify-write (not a load) makes that hand-off safe by acquire/release
+        // alone: either this RMW comes first in the count's modification order, and the
+        // searcher's decrement reads from it and so sees the push, or it comes second and sees
+        // the searcher gone (then the sleeper list, under its lock, has the searcher in it).
+        // A plain load relies on the SeqCst total order instead, which loom cannot check; the
+        // model `loom_idle_last_searcher_never_strands_work` fails with one.
+        let state = self.state.fetch_add(0, SeqCst);
         num_searching(state) == 0 && num_unparked(state) < self.num_workers
     }
 }
