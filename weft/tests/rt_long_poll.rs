@@ -2,11 +2,32 @@
 //! by id, name and spawn location, with its thread's kernel state and a backtrace taken
 //! during the stall; on both schedulers and in a `LocalSet`. Timeouts here only catch hangs.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 use weft::runtime::{Builder, LongPollKind, LongPollReport, Runtime};
 
 const HANG: Duration = Duration::from_secs(20);
+
+/// Reports seen by the hook so far (all tests' runtimes; each test waits for its own).
+static SEEN: AtomicUsize = AtomicUsize::new(0);
+
+/// The tests in this file run one at a time, so `SEEN` counts one runtime's reports.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Blocks the thread in `std::thread::sleep` until `n` more reports have been seen (so the
+/// stall lasts as long as the detector needs, whatever the machine's load), at most `HANG`.
+fn sleep_until_reported(n: usize) {
+    let target = SEEN.load(Ordering::SeqCst) + n;
+    let start = std::time::Instant::now();
+    while SEEN.load(Ordering::SeqCst) < target && start.elapsed() < HANG {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
 
 fn runtime(multi: bool, tx: mpsc::Sender<LongPollReport>) -> Runtime {
     let mut b = if multi {
@@ -21,6 +42,7 @@ fn runtime(multi: bool, tx: mpsc::Sender<LongPollReport>) -> Runtime {
         .long_poll_rate_limit(1000)
         .on_long_poll(move |r| {
             let _ = tx.send(r.clone());
+            SEEN.fetch_add(1, Ordering::SeqCst);
         })
         .build()
         .unwrap()
@@ -65,7 +87,7 @@ fn check_sleeper(first: &LongPollReport, rest: &[LongPollReport], id: weft::task
     assert!(rest.iter().any(|r| r.kind == LongPollKind::StillStalled));
     let end = rest.last().unwrap();
     assert_eq!(end.task_id, Some(id));
-    assert!(end.in_poll >= Duration::from_millis(100), "{end}");
+    assert!(end.in_poll >= end.threshold, "{end}");
 }
 
 /// Runs `task` to completion on another thread (a current-thread runtime only runs tasks
@@ -89,10 +111,7 @@ fn sleeper(multi: bool) {
     let line = line!() + 3;
     let task = weft::task::Builder::new()
         .name("sleepy")
-        .spawn_on(
-            async { std::thread::sleep(Duration::from_millis(300)) },
-            rt.handle(),
-        )
+        .spawn_on(async { sleep_until_reported(2) }, rt.handle())
         .unwrap();
     let id = task.id();
     let (first, rest) = drive(&rt, task, &rx);
@@ -101,25 +120,28 @@ fn sleeper(multi: bool) {
 
 #[test]
 fn sleeping_task_is_reported_current_thread() {
+    let _serial = serial();
     sleeper(false);
 }
 
 #[test]
 fn sleeping_task_is_reported_multi_thread() {
+    let _serial = serial();
     sleeper(true);
 }
 
 #[test]
 fn sleeping_task_is_reported_in_local_set() {
+    let _serial = serial();
     let (tx, rx) = mpsc::channel();
     let rt = runtime(false, tx);
     let local = weft::task::LocalSet::new();
     let line = line!() + 5;
     let id = local.block_on(&rt, async {
-        let v = std::rc::Rc::new(300); // !Send
+        let v = std::rc::Rc::new(2); // !Send
         let task = weft::task::Builder::new()
             .name("sleepy")
-            .spawn_local(async move { std::thread::sleep(Duration::from_millis(*v)) })
+            .spawn_local(async move { sleep_until_reported(*v) })
             .unwrap();
         let id = task.id();
         task.await.unwrap();
@@ -137,7 +159,8 @@ fn spinner(multi: bool) {
     let task = rt.spawn(async {
         let start = std::time::Instant::now();
         let mut n = 0u64;
-        while start.elapsed() < Duration::from_millis(200) {
+        let target = SEEN.load(Ordering::SeqCst) + 1;
+        while SEEN.load(Ordering::SeqCst) < target && start.elapsed() < HANG {
             n = std::hint::black_box(n + 1);
         }
     });
@@ -152,20 +175,23 @@ fn spinner(multi: bool) {
 
 #[test]
 fn spinning_task_is_reported_current_thread() {
+    let _serial = serial();
     spinner(false);
 }
 
 #[test]
 fn spinning_task_is_reported_multi_thread() {
+    let _serial = serial();
     spinner(true);
 }
 
 /// The current-thread `block_on` future itself is watched too.
 #[test]
 fn blocking_block_on_future_is_reported() {
+    let _serial = serial();
     let (tx, rx) = mpsc::channel();
     let rt = runtime(false, tx);
-    rt.block_on(async { std::thread::sleep(Duration::from_millis(100)) });
+    rt.block_on(async { sleep_until_reported(1) });
     let (first, _) = reports(&rx);
     assert_eq!(first.task_id, None, "{first}");
     assert!(first.to_string().contains("block_on future"), "{first}");
@@ -174,6 +200,7 @@ fn blocking_block_on_future_is_reported() {
 /// `None` turns the detector off; `block_in_place` is not a long poll.
 #[test]
 fn off_and_block_in_place_are_quiet() {
+    let _serial = serial();
     let (tx, rx) = mpsc::channel();
     let tx2 = tx.clone();
     let rt = Builder::new_current_thread()
