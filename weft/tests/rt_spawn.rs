@@ -198,7 +198,7 @@ fn block_on_inside_runtime_panics() {
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap();
         assert!(
-            msg.contains("cannot start a runtime from within a runtime"),
+            msg.contains("Cannot start a runtime from within a runtime"),
             "{msg}"
         );
     }
