@@ -156,7 +156,9 @@ fn awaiting_local_set_waits_for_all_tasks() {
 }
 
 #[test]
-#[should_panic(expected = "outside a `weft::task::LocalSet`")]
+#[should_panic(
+    expected = "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
+)]
 fn spawn_local_outside_local_set_panics() {
     support::current_thread().block_on(async {
         weft::task::spawn_local(async {});

@@ -109,8 +109,10 @@ where
     match shared {
         Some(shared) => Shared::spawn(&shared, future, spawn),
         None => panic!(
-            "`spawn_local` called outside a `weft::task::LocalSet`: drive one with \
-             `LocalSet::run_until` / `LocalSet::block_on`, or enter it with `LocalSet::enter`"
+            // tokio's wording first: code written for tokio matches on it (tokio-util's tests).
+            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime` \
+             (weft: drive a `weft::task::LocalSet` with `LocalSet::run_until` / \
+             `LocalSet::block_on`, enter it with `LocalSet::enter`, or use a `LocalRuntime`)"
         ),
     }
 }

@@ -110,6 +110,13 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
+        // The closure runs with this runtime as the thread's current one, as in tokio:
+        // `Handle::current()` and `spawn` work there (tokio-util's `SyncIoBridge::new` needs it).
+        let handle = self.clone();
+        let func = move || {
+            let _current = crate::runtime::context::set_current(&handle);
+            func()
+        };
         let Some(time) = &self.driver().time else {
             return self.blocking_spawner().spawn_blocking_at(func, spawn);
         };
