@@ -10,7 +10,8 @@ use weft::io::Interest;
 fn pair() -> (AsyncFd<UnixStream>, UnixStream) {
     let (a, b) = UnixStream::pair().unwrap();
     a.set_nonblocking(true).unwrap();
-    (AsyncFd::new(a).unwrap(), b)
+    // SAFETY: `a` owns its descriptor, which stays open as long as the `AsyncFd`.
+    (unsafe { AsyncFd::register(a) }.unwrap(), b)
 }
 
 async fn read_some(fd: &AsyncFd<UnixStream>, buf: &mut [u8]) -> usize {

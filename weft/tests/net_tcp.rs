@@ -76,7 +76,7 @@ rt_test! {
 
     async fn peer_reset_is_reported() {
         let (client, mut server) = pair().await;
-        client.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+        client.set_zero_linger().unwrap();
         drop(client); // RST instead of FIN
         let err = server.read(&mut [0u8; 8]).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::ConnectionReset, "{err}");

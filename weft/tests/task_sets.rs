@@ -156,9 +156,7 @@ fn awaiting_local_set_waits_for_all_tasks() {
 }
 
 #[test]
-#[should_panic(
-    expected = "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`"
-)]
+#[should_panic(expected = "called from outside of a `task::LocalSet` or `runtime::LocalRuntime`")]
 fn spawn_local_outside_local_set_panics() {
     support::current_thread().block_on(async {
         weft::task::spawn_local(async {});

@@ -57,8 +57,6 @@ pub(crate) use self::futures_io::impl_futures_io;
 pub use self::read_buf::ReadBuf;
 pub use self::stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
 
-#[cfg(feature = "bytes")]
-pub(crate) use self::util::fill_buf_mut;
 pub use self::util::{
     copy, copy_bidirectional, copy_bidirectional_with_sizes, copy_buf, duplex, empty, join, repeat,
     simplex, sink, split, AsyncBufReadExt, AsyncReadExt, AsyncSeekExt, AsyncWriteExt, BufReader,
@@ -73,11 +71,14 @@ mod interest;
 pub use interest::Interest;
 mod ready;
 pub use ready::Ready;
+#[allow(unsafe_code)]
 mod async_fd;
 
 /// Unix-specific I/O: [`AsyncFd`](unix::AsyncFd), readiness-based I/O on any file descriptor.
 pub mod unix {
+    #[allow(deprecated)]
+    pub use super::async_fd::AsyncFdTryNewError;
     pub use super::async_fd::{
-        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdTryNewError, TryIoError,
+        AsyncFd, AsyncFdReadyGuard, AsyncFdReadyMutGuard, AsyncFdRegisterError, TryIoError,
     };
 }

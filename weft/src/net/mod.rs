@@ -1,7 +1,8 @@
 //! TCP, UDP and Unix-domain sockets, driven by the runtime's reactor.
 //!
 //! The types mirror `tokio::net`: [`TcpListener`], [`TcpStream`], [`TcpSocket`],
-//! [`UdpSocket`], [`UnixListener`], [`UnixStream`], [`UnixDatagram`], and [`lookup_host`].
+//! [`UdpSocket`], [`UnixListener`], [`UnixStream`], [`UnixDatagram`], [`UnixSocket`],
+//! [`lookup_host`], and Unix pipes ([`unix::pipe`]).
 //! They must be created inside a runtime built with I/O enabled (`Builder::enable_io` or
 //! `enable_all`); creating one elsewhere panics, as in tokio. Each socket is registered with
 //! the reactor of the runtime it was created in; once that runtime is dropped, operations on
@@ -31,6 +32,8 @@
 //! ```
 
 mod addr;
+#[allow(unsafe_code)]
+mod sys;
 pub mod tcp;
 mod udp;
 pub mod unix;
@@ -38,4 +41,4 @@ pub mod unix;
 pub use addr::{lookup_host, ToSocketAddrs};
 pub use tcp::{TcpListener, TcpSocket, TcpStream};
 pub use udp::UdpSocket;
-pub use unix::{UnixDatagram, UnixListener, UnixStream};
+pub use unix::{UnixDatagram, UnixListener, UnixSocket, UnixStream};

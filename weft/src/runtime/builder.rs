@@ -2,7 +2,7 @@
 
 use super::blocking::{BlockingPool, PoolConfig};
 use super::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
-use super::{driver, Callback, Config, Handle, Runtime, Scheduler, ThreadNameFn};
+use super::{driver, Callback, Config, Handle, Runtime, Scheduler, ThreadNameFn, UnhandledPanic};
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -39,6 +39,8 @@ pub struct Builder {
     io_uring: bool,
     start_paused: bool,
     nevents: usize,
+    /// `name`, `on_thread_park`, `on_thread_unpark`, `unhandled_panic` (see `extra`).
+    extra: Extra,
     /// Histogram settings (methods in `runtime::metrics::builder`).
     pub(crate) metrics: crate::runtime::metrics::BuilderConfig,
     /// The long-poll detector's settings.
@@ -93,6 +95,7 @@ impl Builder {
             io_uring: true,
             start_paused: false,
             nevents: 1024,
+            extra: Extra::default(),
             metrics: Default::default(),
             long_poll: Default::default(),
         }
@@ -400,6 +403,10 @@ impl Builder {
             }),
             id: next_runtime_id(),
             metrics: self.metrics.build(),
+            name: self.extra.name.clone(),
+            before_park: self.extra.before_park.clone(),
+            after_unpark: self.extra.after_unpark.clone(),
+            unhandled_panic: self.extra.unhandled_panic,
             diag: super::diag::RuntimeDiag::new(self.long_poll.clone()),
         };
         let diag = config.diag.clone();
@@ -494,6 +501,142 @@ impl Builder {
     }
 }
 
+/// Builder settings that only travel to the scheduler's `Config`.
+#[derive(Default)]
+struct Extra {
+    name: Option<String>,
+    before_park: Option<Callback>,
+    after_unpark: Option<Callback>,
+    unhandled_panic: UnhandledPanic,
+}
+
+impl Builder {
+    /// Names the runtime; [`Handle::name`](super::Handle::name) returns it. Thread names are
+    /// set by [`thread_name`](Self::thread_name).
+    ///
+    /// # Panics
+    /// If `val` is empty or only whitespace.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread().name("app").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("app"));
+    /// ```
+    #[track_caller]
+    pub fn name(&mut self, val: impl Into<String>) -> &mut Self {
+        let val = val.into();
+        assert!(!val.trim().is_empty(), "runtime name shouldn't be empty");
+        self.extra.name = Some(val);
+        self
+    }
+
+    /// Runs `f` on a worker thread just before it parks (blocks waiting for work, I/O or a
+    /// timer). A task `f` spawns onto this runtime runs before the worker parks.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let p = parks.clone();
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .enable_time()
+    ///     .on_thread_park(move || { p.fetch_add(1, Ordering::Relaxed); })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { weft::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// assert!(parks.load(Ordering::Relaxed) > 0);
+    /// ```
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.extra.before_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a worker thread just after it wakes from a park.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .on_thread_unpark(|| println!("worker awake"))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Self
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.extra.after_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// The most I/O events the driver takes from the OS per poll (default 1024).
+    ///
+    /// # Panics
+    /// If `capacity` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .enable_io()
+    ///     .max_io_events_per_tick(256)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Self {
+        assert!(capacity > 0, "max_io_events_per_tick must be non-zero");
+        self.nevents = capacity;
+        self
+    }
+
+    /// tokio's limit on I/O events per poll while the runtime has other work. weft's driver
+    /// takes the same number of events busy or idle, so this only checks its argument.
+    ///
+    /// # Panics
+    /// If `capacity` is zero.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .max_io_events_per_busy_tick(64)
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    #[track_caller]
+    pub fn max_io_events_per_busy_tick(&mut self, capacity: usize) -> &mut Self {
+        assert!(capacity > 0, "max_io_events_per_busy_tick must be non-zero");
+        self
+    }
+
+    /// What the runtime does when a spawned task panics (default
+    /// [`UnhandledPanic::Ignore`]: the panic goes to the task's `JoinHandle`). With
+    /// [`UnhandledPanic::ShutdownRuntime`], the first such panic cancels every task and makes
+    /// the `block_on` in progress panic.
+    ///
+    /// # Panics
+    /// `ShutdownRuntime` on a multi-thread builder (only the current-thread runtime has it).
+    ///
+    /// ```should_panic
+    /// use weft::runtime::{Builder, UnhandledPanic};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.spawn(async { panic!("boom") });
+    /// rt.block_on(std::future::pending::<()>()); // panics: the runtime shut down
+    /// ```
+    #[track_caller]
+    pub fn unhandled_panic(&mut self, behavior: UnhandledPanic) -> &mut Self {
+        if self.kind != Kind::CurrentThread && behavior == UnhandledPanic::ShutdownRuntime {
+            panic!("UnhandledPanic::ShutdownRuntime is only supported in current thread runtime");
+        }
+        self.extra.unhandled_panic = behavior;
+        self
+    }
+}
+
 impl Builder {
     /// Builds a [`LocalRuntime`](super::LocalRuntime): a current-thread runtime that stays on
     /// this thread and runs `!Send` tasks (`spawn_local`) without a `LocalSet`.
@@ -534,7 +677,7 @@ fn default_worker_threads() -> usize {
         })
 }
 
-fn next_runtime_id() -> u64 {
+pub(crate) fn next_runtime_id() -> u64 {
     static NEXT: AtomicUsize = AtomicUsize::new(1);
     NEXT.fetch_add(1, Ordering::Relaxed) as u64
 }
@@ -543,6 +686,7 @@ impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
             .field("kind", &self.kind)
+            .field("name", &self.extra.name)
             .field("worker_threads", &self.worker_threads)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("thread_stack_size", &self.thread_stack_size)

@@ -78,8 +78,15 @@ pub(crate) fn with_current<R>(
 pub(crate) struct SetCurrentGuard {
     prev: Option<scheduler::Handle>,
     depth: usize,
-    _not_send: std::marker::PhantomData<*const ()>,
+    _not_send: std::marker::PhantomData<SyncNotSend>,
 }
+
+/// Makes the guard `!Send` (it must drop on the thread it was made on) but `Sync`, as tokio's
+/// `EnterGuard` is: a shared reference to it can do nothing.
+struct SyncNotSend(#[allow(dead_code)] *mut ());
+
+// SAFETY: a marker that is never built; `&SetCurrentGuard` exposes no method or state.
+unsafe impl Sync for SyncNotSend {}
 
 /// Makes `handle` the current handle until the guard drops.
 pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
@@ -165,6 +172,41 @@ pub(crate) fn enter_runtime<R>(
     let _reset = Reset;
     let _current = set_current(handle);
     f()
+}
+
+/// Forbids `block_in_place` on this thread until the guard drops (while a `LocalSet` runs its
+/// tasks: blocking in place would stall them all).
+pub(crate) fn disallow_block_in_place() -> DisallowBlockInPlace {
+    let reset = CONTEXT
+        .try_with(|c| {
+            let was = c.runtime.get()
+                == EnterRuntime::Entered {
+                    allow_block_in_place: true,
+                };
+            if was {
+                c.runtime.set(EnterRuntime::Entered {
+                    allow_block_in_place: false,
+                });
+            }
+            was
+        })
+        .unwrap_or(false);
+    DisallowBlockInPlace(reset)
+}
+
+/// See [`disallow_block_in_place`].
+pub(crate) struct DisallowBlockInPlace(bool);
+
+impl Drop for DisallowBlockInPlace {
+    fn drop(&mut self) {
+        if self.0 {
+            let _ = CONTEXT.try_with(|c| {
+                c.runtime.set(EnterRuntime::Entered {
+                    allow_block_in_place: true,
+                })
+            });
+        }
+    }
 }
 
 /// Runs `f` as if this thread were not driving a runtime (for `block_in_place`).

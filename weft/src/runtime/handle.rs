@@ -197,6 +197,28 @@ impl Handle {
         }
     }
 
+    /// The runtime's [`Id`](super::Id): equal for all handles of one runtime, unique among
+    /// the runtimes of the process.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Runtime::new().unwrap();
+    /// let id = rt.block_on(async { weft::runtime::Handle::current().id() });
+    /// assert_eq!(id, rt.handle().id());
+    /// ```
+    pub fn id(&self) -> super::Id {
+        super::Id::new(self.inner.config().id)
+    }
+
+    /// The runtime's name, if [`Builder::name`](super::Builder::name) gave it one.
+    ///
+    /// ```
+    /// let rt = weft::runtime::Builder::new_current_thread().name("app").build().unwrap();
+    /// assert_eq!(rt.handle().name(), Some("app"));
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        self.inner.config().name.as_deref()
+    }
+
     /// The runtime's metrics (see [`RuntimeMetrics`](super::RuntimeMetrics)).
     ///
     /// ```
@@ -216,6 +238,11 @@ impl Handle {
         self.inner.driver()
     }
 }
+
+// A handle only reaches the runtime through its synchronised shared state; a panic while
+// one is borrowed cannot leave that state broken for the next user (as in tokio).
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
 
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

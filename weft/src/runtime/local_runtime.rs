@@ -63,8 +63,17 @@ impl LocalRuntime {
     }
 
     pub(crate) fn from_runtime(rt: Runtime) -> LocalRuntime {
+        let local = LocalSet::new();
+        // `spawn_local` finds the set through the handle: from `Send` tasks of this runtime
+        // and under `enter()` too, not only inside the set's own poll.
+        let _ = rt
+            .handle()
+            .inner
+            .as_current_thread()
+            .local
+            .set(local.shared().clone());
         LocalRuntime {
-            local: LocalSet::new(),
+            local,
             rt,
             _not_send: PhantomData,
         }

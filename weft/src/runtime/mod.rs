@@ -25,6 +25,7 @@ pub(crate) mod diag;
 #[allow(dead_code)]
 pub(crate) mod driver;
 mod handle;
+mod id;
 mod local_runtime;
 pub(crate) mod metrics;
 #[allow(dead_code)]
@@ -33,21 +34,25 @@ pub(crate) mod park;
 pub(crate) mod scheduler;
 #[allow(unsafe_code)]
 pub(crate) mod task;
+mod unhandled_panic;
 
 #[cfg(all(test, weft_loom))]
 mod loom_tests;
 
+pub(crate) use builder::next_runtime_id;
 pub use builder::Builder;
 pub use diag::{
     Backtrace, Dump, Frame, KernelState, LongPollKind, LongPollReport, TaskDump, TaskState,
     WaitPoint,
 };
 pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use id::Id;
 pub use local_runtime::{LocalOptions, LocalRuntime};
 pub use metrics::{
     HistogramConfiguration, HistogramScale, InvalidHistogramConfiguration, LogHistogram,
     LogHistogramBuilder, RuntimeMetrics,
 };
+pub use unhandled_panic::UnhandledPanic;
 
 use blocking::BlockingPool;
 use scheduler::current_thread::CurrentThread;
@@ -60,16 +65,101 @@ use std::time::Duration;
 pub(crate) type Callback = Arc<dyn Fn() + Send + Sync>;
 pub(crate) type ThreadNameFn = Arc<dyn Fn() -> String + Send + Sync + 'static>;
 
+/// The `LocalSet` of the `LocalRuntime` entered on this thread: `Some(None)` in a runtime that
+/// is not a `LocalRuntime`, `None` outside any runtime.
+pub(crate) fn current_local_set() -> Option<Option<crate::loom::sync::Arc<crate::task::LocalShared>>>
+{
+    context::with_current(|h| match h {
+        scheduler::Handle::CurrentThread(h) => h.local.get().cloned(),
+        scheduler::Handle::MultiThread(_) => None,
+    })
+    .ok()
+}
+
 /// Scheduler settings from the builder.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct Config {
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
     pub(crate) metrics: metrics::Config,
     /// The long-poll detector and the dump's view of this runtime.
     pub(crate) diag: Arc<diag::RuntimeDiag>,
-    #[allow(dead_code)]
     pub(crate) id: u64,
+    pub(crate) name: Option<String>,
+    /// `Builder::on_thread_park` / `on_thread_unpark`.
+    pub(crate) before_park: Option<Callback>,
+    pub(crate) after_unpark: Option<Callback>,
+    pub(crate) unhandled_panic: UnhandledPanic,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("event_interval", &self.event_interval)
+            .field("global_queue_interval", &self.global_queue_interval)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("unhandled_panic", &self.unhandled_panic)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The error of an I/O operation on a resource whose runtime has shut down (or of one started
+/// after that); recognised by [`is_rt_shutdown_err`].
+#[derive(Debug)]
+pub(crate) struct ShutdownError;
+
+impl fmt::Display for ShutdownError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "the weft runtime that drove this I/O resource has shut down; \
+             the resource can no longer be used",
+        )
+    }
+}
+
+impl std::error::Error for ShutdownError {}
+
+/// An [`io::Error`](std::io::Error) saying the runtime has shut down.
+pub(crate) fn shutdown_error() -> std::io::Error {
+    std::io::Error::other(ShutdownError)
+}
+
+/// Whether `err` is the error weft's I/O resources return because their runtime has shut
+/// down (rather than an error of the operating system or of the peer).
+///
+/// ```
+/// use weft::net::TcpListener;
+///
+/// let rt1 = weft::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// let rt2 = weft::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+/// let listener = rt1.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
+/// drop(rt1);
+/// let err = rt2.block_on(listener.accept()).unwrap_err();
+/// assert!(weft::runtime::is_rt_shutdown_err(&err));
+/// assert!(!weft::runtime::is_rt_shutdown_err(&std::io::Error::other("other")));
+/// ```
+pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::Other
+        && err
+            .get_ref()
+            .is_some_and(|inner| inner.is::<ShutdownError>())
+}
+
+/// The index of the worker this thread runs, if it is a runtime worker: `0..num_workers` on
+/// the multi-thread runtime (the thread in `Runtime::block_on` there is no worker), `Some(0)`
+/// on the thread that drives a current-thread runtime, `None` anywhere else (blocking-pool
+/// threads, `Handle::block_on`, threads outside any runtime). The index matches the worker
+/// indices of [`RuntimeMetrics`]. A task may move between workers at each `.await`.
+///
+/// ```
+/// let rt = weft::runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+/// let index = rt.block_on(async { weft::spawn(async { weft::runtime::worker_index() }).await.unwrap() });
+/// assert!(matches!(index, Some(0 | 1)));
+/// assert_eq!(weft::runtime::worker_index(), None);
+/// ```
+pub fn worker_index() -> Option<usize> {
+    context::with_scheduler(|cx| cx.and_then(scheduler::Context::worker_index))
 }
 
 /// Which scheduler a runtime uses.
@@ -267,6 +357,10 @@ impl Drop for Runtime {
         }
     }
 }
+
+// As for `Handle`: the runtime's state is synchronised, a caught panic leaves it usable.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
 
 impl fmt::Debug for Runtime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

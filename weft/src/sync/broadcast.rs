@@ -588,12 +588,15 @@ impl<T: Clone> Receiver<T> {
         super::cooperative(async {
             loop {
                 let notified = self.shared.notify_rx.notified();
+                // The match ends before the await: no `T` (which may be `!Sync`) is held
+                // across it, so the future is `Sync` whenever the receiver is, as tokio's.
                 match try_recv(&self.shared, &mut self.next) {
                     Ok(v) => return Ok(v),
                     Err(TryRecvError::Lagged(n)) => return Err(RecvError::Lagged(n)),
                     Err(TryRecvError::Closed) => return Err(RecvError::Closed),
-                    Err(TryRecvError::Empty) => notified.await,
+                    Err(TryRecvError::Empty) => {}
                 }
+                notified.await;
             }
         })
         .await

@@ -510,3 +510,30 @@ where
         set
     }
 }
+
+/// Spawns each future of the iterator onto the set, as [`JoinSet::spawn`] does.
+///
+/// # Panics
+/// Outside a runtime.
+///
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let mut set = weft::task::JoinSet::new();
+/// set.extend((0..3).map(|i| async move { i }));
+/// let mut out = set.join_all().await;
+/// out.sort();
+/// assert_eq!(out, [0, 1, 2]);
+/// # });
+/// ```
+impl<T, F> Extend<F> for JoinSet<T>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    #[track_caller]
+    fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        for f in iter {
+            self.spawn(f);
+        }
+    }
+}

@@ -39,12 +39,16 @@ pub struct LocalSet {
     _not_send: PhantomData<Rc<()>>,
 }
 
-/// Shared between the set and its tasks' wakers (which may be on other threads).
-struct Shared {
+/// Shared between the set and its tasks' wakers (which may be on other threads); a
+/// `LocalRuntime`'s scheduler handle keeps its set's, so `spawn_local` finds it anywhere on
+/// the runtime's thread.
+pub(crate) struct Shared {
     queue: Mutex<VecDeque<Notified<Arc<Shared>>>>,
     owned: OwnedTasks<Arc<Shared>>,
     waker: Mutex<Option<Waker>>,
     owner: std::thread::ThreadId,
+    /// `LocalSet::id` (from the runtime id counter, as tokio's).
+    id: u64,
 }
 
 thread_local! {
@@ -105,14 +109,20 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    let shared = CURRENT.with(|c| c.borrow().clone());
+    let shared = CURRENT
+        .with(|c| c.borrow().clone())
+        .or_else(|| crate::runtime::current_local_set().flatten());
     match shared {
-        Some(shared) => Shared::spawn(&shared, future, spawn),
+        Some(shared) if shared.is_current_thread() => Shared::spawn(&shared, future, spawn),
+        Some(_) => panic!(
+            "Local tasks can only be spawned on a LocalRuntime from the thread the runtime was \
+             created on"
+        ),
+        // The first sentence is tokio's, so tests expecting its panic pass.
         None => panic!(
-            // tokio's wording first: code written for tokio matches on it (tokio-util's tests).
-            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime` \
-             (weft: drive a `weft::task::LocalSet` with `LocalSet::run_until` / \
-             `LocalSet::block_on`, enter it with `LocalSet::enter`, or use a `LocalRuntime`)"
+            "`spawn_local` called from outside of a `task::LocalSet` or `runtime::LocalRuntime`: \
+             drive a `weft::task::LocalSet` with `LocalSet::run_until` / `LocalSet::block_on` \
+             (or enter it with `LocalSet::enter`), or use a `weft::runtime::LocalRuntime`"
         ),
     }
 }
@@ -182,6 +192,7 @@ impl LocalSet {
             owned: OwnedTasks::new(1),
             waker: Mutex::new(None),
             owner: std::thread::current().id(),
+            id: crate::runtime::next_runtime_id(),
         });
         #[cfg(not(weft_loom))]
         {
@@ -192,6 +203,21 @@ impl LocalSet {
             shared,
             _not_send: PhantomData,
         }
+    }
+
+    /// The set's [`Id`](crate::runtime::Id), drawn from the same counter as runtime ids.
+    ///
+    /// ```
+    /// let a = weft::task::LocalSet::new();
+    /// let b = weft::task::LocalSet::new();
+    /// assert_ne!(a.id(), b.id());
+    /// ```
+    pub fn id(&self) -> crate::runtime::Id {
+        crate::runtime::Id::new(self.shared.id)
+    }
+
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
     }
 
     /// Makes this set the target of [`spawn_local`] until the guard drops.
@@ -273,6 +299,7 @@ impl LocalSet {
         let mut future = std::pin::pin!(future);
         std::future::poll_fn(|cx| {
             let _guard = self.enter();
+            let _no_blocking = crate::runtime::context::disallow_block_in_place();
             *self.shared.waker.lock() = Some(cx.waker().clone());
             if let Poll::Ready(out) = future.as_mut().poll(cx) {
                 return Poll::Ready(out);
@@ -306,6 +333,7 @@ impl Future for LocalSet {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let _guard = self.enter();
+        let _no_blocking = crate::runtime::context::disallow_block_in_place();
         *self.shared.waker.lock() = Some(cx.waker().clone());
         if self.tick() {
             cx.waker().wake_by_ref();
@@ -327,6 +355,7 @@ impl Default for LocalSet {
 impl Drop for LocalSet {
     fn drop(&mut self) {
         let _guard = self.enter();
+        let _no_blocking = crate::runtime::context::disallow_block_in_place();
         self.shared.owned.close_and_shutdown_all();
         loop {
             let task = self.shared.queue.lock().pop_front();

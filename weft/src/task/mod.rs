@@ -29,6 +29,7 @@ pub use blocking::{block_in_place, spawn_blocking};
 pub use builder::Builder;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;
+pub(crate) use local::Shared as LocalShared;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use spawn::spawn;
 pub use task_local::{AccessError, LocalKey, TaskLocalFuture};

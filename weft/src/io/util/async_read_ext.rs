@@ -19,7 +19,7 @@ macro_rules! read_int_methods {
         ///
         /// Fails with [`ErrorKind::UnexpectedEof`](std::io::ErrorKind::UnexpectedEof) if the
         /// reader ends before all the bytes were read, and with the reader's error if a read
-        /// fails.
+        /// fails (`Interrupted` reads are retried).
         ///
         /// # Cancel safety
         ///
@@ -178,7 +178,8 @@ pub trait AsyncReadExt: AsyncRead {
     ///
     /// Fails with [`ErrorKind::UnexpectedEof`](std::io::ErrorKind::UnexpectedEof) if the reader
     /// ends before `buf` is full (the contents of `buf` are then unspecified), and with the
-    /// reader's error if a read fails.
+    /// reader's error if a read fails. `Interrupted` reads are retried, as by std's
+    /// `read_exact`.
     ///
     /// # Cancel safety
     ///

@@ -69,13 +69,20 @@ impl<R: AsyncRead> BufReader<R> {
 
     /// Creates a `BufReader` with a buffer of `capacity` bytes.
     ///
+    /// # Panics
+    ///
+    /// If `capacity` is zero (as tokio 1.54 does): a reader with no buffer could never fill
+    /// one, so `fill_buf` would keep returning an empty slice that reads as end of stream.
+    ///
     /// # Examples
     ///
     /// ```
     /// let reader = weft::io::BufReader::with_capacity(16, &b"data"[..]);
     /// assert_eq!(reader.capacity(), 16);
     /// ```
+    #[track_caller]
     pub fn with_capacity(capacity: usize, inner: R) -> Self {
+        assert!(capacity > 0, "capacity must be greater than zero");
         BufReader {
             inner,
             buf: vec![0; capacity].into_boxed_slice(),

@@ -56,12 +56,17 @@ impl<RW: AsyncRead + AsyncWrite> BufStream<RW> {
     /// Wraps `stream` with a read buffer of `reader_capacity` bytes and a write buffer of
     /// `writer_capacity` bytes.
     ///
+    /// # Panics
+    ///
+    /// If `reader_capacity` is zero, as [`BufReader::with_capacity`].
+    ///
     /// # Examples
     ///
     /// ```
     /// let (a, _b) = weft::io::duplex(64);
     /// let _stream = weft::io::BufStream::with_capacity(128, 256, a);
     /// ```
+    #[track_caller]
     pub fn with_capacity(
         reader_capacity: usize,
         writer_capacity: usize,

@@ -51,11 +51,9 @@ where
 
 /// Hands `buf`'s next chunk to `fill` as a [`ReadBuf`](IoReadBuf), then advances `buf` over the
 /// bytes `fill` put there; returns what `fill` returned and that count. The one place that
-/// turns a `BufMut` into a `ReadBuf` (`read_buf`, and the sockets' `try_read_buf`).
-pub(crate) fn fill_buf_mut<B, T>(
-    buf: &mut B,
-    fill: impl FnOnce(&mut IoReadBuf<'_>) -> T,
-) -> (T, usize)
+/// turns a `BufMut` into a `ReadBuf` (the sockets' `*_buf` reads use `net::sys`, which
+/// hands the chunk straight to a read syscall).
+fn fill_buf_mut<B, T>(buf: &mut B, fill: impl FnOnce(&mut IoReadBuf<'_>) -> T) -> (T, usize)
 where
     B: BufMut + ?Sized,
 {

@@ -177,15 +177,18 @@ impl Pipe {
         self.write_waker.take()
     }
 
-    /// `wake` receives the waker of a writer that now has room; the caller wakes it once the
-    /// lock is released, so the woken task does not find the pipe still locked.
+    /// `w.wake` receives the waker of a writer that now has room; the caller wakes it once
+    /// the lock is released, so the woken task does not find the pipe still locked.
     fn poll_read(
         &mut self,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
-        wake: &mut Option<Waker>,
+        w: &mut Deferred,
     ) -> Poll<io::Result<()>> {
-        if self.buffered() > 0 {
+        if buf.remaining() == 0 {
+            // Nothing asked for: done at once, as a zero-length read of a socket is.
+            Poll::Ready(Ok(()))
+        } else if self.buffered() > 0 {
             let n = std::cmp::min(self.buffered(), buf.remaining());
             buf.put_slice(&self.buf[self.start..self.start + n]);
             self.start += n;
@@ -193,29 +196,33 @@ impl Pipe {
                 self.buf.clear();
                 self.start = 0;
             }
-            *wake = self.write_waker.take();
+            w.wake = self.write_waker.take();
             Poll::Ready(Ok(()))
         } else if self.is_closed {
             Poll::Ready(Ok(()))
         } else {
-            set_waker(&mut self.read_waker, cx);
+            w.replaced = set_waker(&mut self.read_waker, cx);
             Poll::Pending
         }
     }
 
-    /// As `poll_read`, with `wake` receiving the waker of a reader that now has data.
+    /// As `poll_read`, with `w.wake` receiving the waker of a reader that now has data.
     fn poll_write(
         &mut self,
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
-        wake: &mut Option<Waker>,
+        w: &mut Deferred,
     ) -> Poll<io::Result<usize>> {
         if self.is_closed {
             return Poll::Ready(Err(broken_pipe()));
         }
+        if bufs.iter().all(|b| b.is_empty()) {
+            // Nothing to write: done at once even when the buffer is full.
+            return Poll::Ready(Ok(0));
+        }
         let room = self.max_buf_size.saturating_sub(self.buffered());
         if room == 0 {
-            set_waker(&mut self.write_waker, cx);
+            w.replaced = set_waker(&mut self.write_waker, cx);
             return Poll::Pending;
         }
         if self.start > 0 && self.start >= self.buffered() {
@@ -235,7 +242,7 @@ impl Pipe {
             }
         }
         if written > 0 {
-            *wake = self.read_waker.take();
+            w.wake = self.read_waker.take();
         }
         Poll::Ready(Ok(written))
     }
@@ -252,11 +259,24 @@ impl std::fmt::Debug for Pipe {
     }
 }
 
-fn set_waker(slot: &mut Option<Waker>, cx: &mut Context<'_>) {
+/// Stores the task's waker; returns the one it replaces, for the caller to drop once the
+/// pipe is unlocked (dropping a waker can run arbitrary code, such as dropping the other end
+/// of this very pipe, which locks it).
+#[must_use]
+fn set_waker(slot: &mut Option<Waker>, cx: &mut Context<'_>) -> Option<Waker> {
     match slot {
-        Some(w) if w.will_wake(cx.waker()) => {}
-        _ => *slot = Some(cx.waker().clone()),
+        Some(w) if w.will_wake(cx.waker()) => None,
+        _ => slot.replace(cx.waker().clone()),
     }
+}
+
+/// What a pipe operation leaves to do after the lock is released.
+#[derive(Default)]
+struct Deferred {
+    /// The peer the operation unblocked.
+    wake: Option<Waker>,
+    /// The waker the operation replaced.
+    replaced: Option<Waker>,
 }
 
 fn broken_pipe() -> io::Error {
@@ -271,17 +291,18 @@ fn broken_pipe() -> io::Error {
 /// before returning.
 fn budgeted<T>(
     cx: &mut Context<'_>,
-    op: impl FnOnce(&mut Context<'_>, &mut Option<Waker>) -> Poll<io::Result<T>>,
+    op: impl FnOnce(&mut Context<'_>, &mut Deferred) -> Poll<io::Result<T>>,
 ) -> Poll<io::Result<T>> {
     let mut coop = ready!(coop::poll_proceed(cx));
-    let mut wake = None;
-    let res = op(cx, &mut wake);
+    let mut deferred = Deferred::default();
+    let res = op(cx, &mut deferred);
     if res.is_ready() {
         coop.made_progress();
     }
-    if let Some(w) = wake {
+    if let Some(w) = deferred.wake {
         w.wake();
     }
+    drop(deferred.replaced);
     res
 }
 

@@ -35,8 +35,6 @@ pub use async_write_ext::AsyncWriteExt;
 pub use buf_reader::BufReader;
 pub use buf_stream::BufStream;
 pub use buf_writer::BufWriter;
-#[cfg(feature = "bytes")]
-pub(crate) use bytes_io::fill_buf_mut;
 pub use chain::Chain;
 pub use copy::{copy, copy_buf};
 pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};

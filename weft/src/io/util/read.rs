@@ -65,7 +65,12 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadExact<'_, R> {
         let me = &mut *self;
         while me.buf.remaining() > 0 {
             let before = me.buf.remaining();
-            ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut me.buf))?;
+            match ready!(Pin::new(&mut *me.reader).poll_read(cx, &mut me.buf)) {
+                Ok(()) => {}
+                // As std's `read_exact`: an interrupted read is retried, not returned.
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Poll::Ready(Err(e)),
+            }
             if me.buf.remaining() == before {
                 return Poll::Ready(Err(early_eof(me.buf.capacity(), me.buf.filled().len())));
             }
@@ -246,7 +251,11 @@ macro_rules! read_int_futures {
                 let me = &mut *self;
                 while me.read < me.buf.len() {
                     let mut buf = ReadBuf::new(&mut me.buf[me.read..]);
-                    ready!(Pin::new(&mut me.src).poll_read(cx, &mut buf))?;
+                    match ready!(Pin::new(&mut me.src).poll_read(cx, &mut buf)) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Poll::Ready(Err(e)),
+                    }
                     let n = buf.filled().len();
                     if n == 0 {
                         return Poll::Ready(Err(early_eof(me.buf.len(), me.read)));

@@ -161,7 +161,11 @@ macro_rules! write_int_futures {
             fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
                 let me = &mut *self;
                 while me.written < me.buf.len() {
-                    let n = ready!(Pin::new(&mut me.dst).poll_write(cx, &me.buf[me.written..]))?;
+                    let n = match ready!(Pin::new(&mut me.dst).poll_write(cx, &me.buf[me.written..])) {
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Poll::Ready(Err(e)),
+                    };
                     if n == 0 {
                         return Poll::Ready(Err(write_zero()));
                     }

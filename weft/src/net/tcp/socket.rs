@@ -5,7 +5,7 @@ use socket2::{Domain, Socket, Type};
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
 /// A TCP socket that has not yet been turned into a [`TcpStream`] (with
@@ -199,14 +199,132 @@ impl TcpSocket {
 
     /// Sets `SO_LINGER`.
     ///
+    /// Deprecated as in tokio: a non-zero linger makes `close` — the drop of the stream,
+    /// on a runtime thread — block until the unsent data is out or the time is up. Use
+    /// [`set_zero_linger`](Self::set_zero_linger) to reset connections on close.
+    ///
     /// ```
+    /// # #![allow(deprecated)]
     /// let socket = weft::net::TcpSocket::new_v4()?;
     /// socket.set_linger(Some(std::time::Duration::from_secs(2)))?;
     /// assert_eq!(socket.linger()?, Some(std::time::Duration::from_secs(2)));
     /// # Ok::<_, std::io::Error>(())
     /// ```
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         self.inner.set_linger(dur)
+    }
+
+    /// Sets `SO_LINGER` to zero: closing the socket then discards unsent data and sends a
+    /// reset (RST) instead of a FIN, without blocking.
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v4()?;
+    /// socket.set_zero_linger()?;
+    /// assert_eq!(socket.linger()?, Some(std::time::Duration::ZERO));
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn set_zero_linger(&self) -> io::Result<()> {
+        self.inner.set_linger(Some(Duration::ZERO))
+    }
+
+    /// Sets the IPv4 type-of-service byte (`IP_TOS`) of packets sent on this socket.
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v4()?;
+    /// socket.set_tos_v4(0x10)?;
+    /// assert_eq!(socket.tos_v4()?, 0x10);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn set_tos_v4(&self, tos: u32) -> io::Result<()> {
+        self.inner.set_tos(tos)
+    }
+
+    /// The IPv4 type-of-service byte (`IP_TOS`).
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v4()?;
+    /// assert_eq!(socket.tos_v4()?, 0);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn tos_v4(&self) -> io::Result<u32> {
+        self.inner.tos()
+    }
+
+    /// Old name of [`set_tos_v4`](Self::set_tos_v4).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// weft::net::TcpSocket::new_v4()?.set_tos(0x10)?;
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn set_tos(&self, tos: u32) -> io::Result<()> {
+        self.set_tos_v4(tos)
+    }
+
+    /// Old name of [`tos_v4`](Self::tos_v4).
+    ///
+    /// ```
+    /// # #![allow(deprecated)]
+    /// assert_eq!(weft::net::TcpSocket::new_v4()?.tos()?, 0);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    #[deprecated(
+        note = "`tos` related methods have been renamed `tos_v4` since they are IPv4-specific."
+    )]
+    #[doc(hidden)]
+    pub fn tos(&self) -> io::Result<u32> {
+        self.tos_v4()
+    }
+
+    /// Sets the IPv6 traffic class (`IPV6_TCLASS`) of packets sent on this socket.
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v6()?;
+    /// socket.set_tclass_v6(0x20)?;
+    /// assert_eq!(socket.tclass_v6()?, 0x20);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn set_tclass_v6(&self, tclass: u32) -> io::Result<()> {
+        self.inner.set_tclass_v6(tclass)
+    }
+
+    /// The IPv6 traffic class (`IPV6_TCLASS`).
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v6()?;
+    /// assert_eq!(socket.tclass_v6()?, 0);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn tclass_v6(&self) -> io::Result<u32> {
+        self.inner.tclass_v6()
+    }
+
+    /// Binds the socket to a network interface by name (`SO_BINDTODEVICE`; `None` unbinds).
+    /// Binding needs `CAP_NET_RAW` on most kernels; unbinding does not.
+    ///
+    /// ```
+    /// let socket = weft::net::TcpSocket::new_v4()?;
+    /// socket.bind_device(None)?;
+    /// assert_eq!(socket.device()?, None);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn bind_device(&self, interface: Option<&[u8]>) -> io::Result<()> {
+        self.inner.bind_device(interface)
+    }
+
+    /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.
+    ///
+    /// ```
+    /// assert_eq!(weft::net::TcpSocket::new_v4()?.device()?, None);
+    /// # Ok::<_, std::io::Error>(())
+    /// ```
+    pub fn device(&self) -> io::Result<Option<Vec<u8>>> {
+        self.inner.device()
     }
 
     /// `SO_LINGER`.
@@ -317,6 +435,18 @@ impl TcpSocket {
         let inner = Socket::from(OwnedFd::from(std_stream));
         let _ = inner.set_nonblocking(true);
         TcpSocket { inner }
+    }
+}
+
+impl TcpSocket {
+    pub(crate) fn from_socket(inner: Socket) -> TcpSocket {
+        TcpSocket { inner }
+    }
+}
+
+impl IntoRawFd for TcpSocket {
+    fn into_raw_fd(self) -> RawFd {
+        self.inner.into_raw_fd()
     }
 }
 

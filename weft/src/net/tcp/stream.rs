@@ -278,35 +278,6 @@ impl TcpStream {
             .try_io(Interest::READABLE, || (&*self.io).read(buf))
     }
 
-    /// Reads what is available without waiting into `buf` (a `bytes::BufMut`, which it
-    /// advances): `WouldBlock` if nothing is, `Ok(0)` at end of stream or when `buf` is full.
-    ///
-    /// ```
-    /// use weft::io::AsyncWriteExt;
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// let (mut peer, _) = listener.accept().await?;
-    /// peer.write_all(b"ping").await?;
-    /// let mut buf = Vec::with_capacity(16);
-    /// stream.readable().await?;
-    /// assert_eq!(stream.try_read_buf(&mut buf)?, 4);
-    /// assert_eq!(buf, b"ping");
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "bytes")]
-    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        if !buf.has_remaining_mut() {
-            return Ok(0);
-        }
-        let (read, n) = crate::io::fill_buf_mut(buf, |read_buf| {
-            let n = self.try_read(read_buf.initialize_unfilled())?;
-            read_buf.advance(n);
-            io::Result::Ok(())
-        });
-        read.map(|()| n)
-    }
-
     /// Vectored form of [`try_read`](Self::try_read).
     ///
     /// ```
@@ -323,6 +294,37 @@ impl TcpStream {
         self.io
             .registration()
             .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+    }
+
+    /// Reads what is available into the spare capacity of `buf` (a `bytes::BufMut`, such as
+    /// `BytesMut` or `Vec<u8>`) without waiting, and advances it: `WouldBlock` if nothing is
+    /// available, `Ok(0)` at end of stream. The spare capacity is not zeroed first.
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    /// server.write_all(b"hello").await?;
+    /// let mut buf = bytes::BytesMut::with_capacity(64);
+    /// loop {
+    ///     stream.readable().await?;
+    ///     match stream.try_read_buf(&mut buf) {
+    ///         Ok(_) if buf.len() == 5 => break,
+    ///         Ok(_) => continue,
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!(&buf[..], b"hello");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::sys::read_buf(&*self.io, buf)
+        })
     }
 
     /// Writes what fits without waiting: `WouldBlock` if nothing does.
@@ -506,7 +508,12 @@ impl TcpStream {
     /// Sets `SO_LINGER`. `Some(Duration::ZERO)` makes dropping the stream send a reset
     /// instead of a FIN.
     ///
+    /// Deprecated as in tokio: a non-zero linger makes the drop of the stream block its
+    /// (runtime) thread until the unsent data is out or the time is up; use
+    /// [`set_zero_linger`](Self::set_zero_linger) for resets.
+    ///
     /// ```
+    /// # #![allow(deprecated)]
     /// # #[weft::main] async fn main() -> std::io::Result<()> {
     /// # let listener = weft::net::TcpListener::bind("127.0.0.1:0").await?;
     /// let stream = weft::net::TcpStream::connect(listener.local_addr()?).await?;
@@ -514,6 +521,7 @@ impl TcpStream {
     /// assert_eq!(stream.linger()?, Some(std::time::Duration::from_secs(1)));
     /// # Ok(()) }
     /// ```
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop"]
     pub fn set_linger(&self, dur: Option<Duration>) -> io::Result<()> {
         socket2::SockRef::from(self).set_linger(dur)
     }
@@ -530,7 +538,7 @@ impl TcpStream {
     /// # Ok(()) }
     /// ```
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.set_linger(Some(Duration::ZERO))
+        socket2::SockRef::from(self).set_linger(Some(Duration::ZERO))
     }
 
     /// Whether `TCP_QUICKACK` is set (Linux).

@@ -26,7 +26,8 @@ pub struct UnixDatagram {
 }
 
 impl UnixDatagram {
-    fn new(sys: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
+    #[track_caller]
+    pub(crate) fn new(sys: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
         Ok(UnixDatagram {
             io: PollEvented::new(sys, crate::runtime::current::io())?,
         })
@@ -506,6 +507,102 @@ impl UnixDatagram {
             .recv_from(buf.initialize_unfilled())))?;
         buf.advance(n);
         Poll::Ready(Ok(SocketAddr(addr)))
+    }
+
+    /// Receives a datagram from the connected peer into the spare capacity of `buf` (not
+    /// zeroed first), and advances `buf` past it; a longer datagram is cut short.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if the future is dropped before it completes, no datagram was received.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"hello").await?;
+    /// let mut buf = Vec::with_capacity(64);
+    /// assert_eq!(b.recv_buf(&mut buf).await?, 5);
+    /// assert_eq!(buf, b"hello");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub async fn recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                crate::net::sys::read_buf(&*self.io, buf)
+            })
+            .await
+    }
+
+    /// [`recv_buf`](Self::recv_buf) without waiting: `WouldBlock` if no datagram is queued.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let (_a, b) = weft::net::UnixDatagram::pair()?;
+    /// let err = b.try_recv_buf(&mut Vec::with_capacity(8)).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_recv_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::sys::read_buf(&*self.io, buf)
+        })
+    }
+
+    /// Receives a datagram into the spare capacity of `buf` and advances `buf` past it;
+    /// returns its length and the sender's address.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: if the future is dropped before it completes, no datagram was received.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let (a, b) = weft::net::UnixDatagram::pair()?;
+    /// a.send(b"hello").await?;
+    /// let mut buf = bytes::BytesMut::with_capacity(64);
+    /// let (n, from) = b.recv_buf_from(&mut buf).await?;
+    /// assert_eq!(n, 5);
+    /// assert!(from.is_unnamed());
+    /// assert_eq!(&buf[..], b"hello");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub async fn recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let (n, addr) = self
+            .io
+            .registration()
+            .async_io(Interest::READABLE, || {
+                crate::net::sys::recv_buf_from(&*self.io, buf)
+            })
+            .await?;
+        Ok((n, SocketAddr(addr)))
+    }
+
+    /// [`recv_buf_from`](Self::recv_buf_from) without waiting: `WouldBlock` if no datagram
+    /// is queued.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let (_a, b) = weft::net::UnixDatagram::pair()?;
+    /// let err = b.try_recv_buf_from(&mut Vec::with_capacity(8)).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_recv_buf_from<B: bytes::BufMut>(
+        &self,
+        buf: &mut B,
+    ) -> io::Result<(usize, SocketAddr)> {
+        let (n, addr) = self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::sys::recv_buf_from(&*self.io, buf)
+        })?;
+        Ok((n, SocketAddr(addr)))
     }
 
     /// Runs a custom non-blocking operation if the socket is ready (see `TcpStream::try_io`).

@@ -33,7 +33,8 @@ pub struct UnixListener {
 }
 
 impl UnixListener {
-    /// Binds a listener to `path` (which must not exist yet).
+    /// Binds a listener to `path` (which must not exist yet; on Linux a path starting with a
+    /// NUL byte names an address in the abstract namespace).
     ///
     /// # Panics
     ///
@@ -47,11 +48,34 @@ impl UnixListener {
     /// # drop(listener); std::fs::remove_file(&path)?;
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
-        UnixListener::new(mio::net::UnixListener::bind(path)?)
+        let addr = crate::net::unix::std_addr(path.as_ref())?;
+        UnixListener::new(mio::net::UnixListener::bind_addr(&addr)?)
     }
 
-    fn new(sys: mio::net::UnixListener) -> io::Result<UnixListener> {
+    /// Binds a listener to `addr` (a path or, on Linux, an abstract name).
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime with I/O enabled.
+    ///
+    /// ```
+    /// use std::os::linux::net::SocketAddrExt;
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let name = format!("weft-doc-bind-addr-{}", std::process::id());
+    /// let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?;
+    /// let listener = weft::net::UnixListener::bind_addr(&addr.into())?;
+    /// assert_eq!(listener.local_addr()?.as_abstract_name(), Some(name.as_bytes()));
+    /// # Ok(()) }
+    /// ```
+    #[track_caller]
+    pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixListener> {
+        UnixListener::new(mio::net::UnixListener::bind_addr(&addr.0)?)
+    }
+
+    #[track_caller]
+    pub(crate) fn new(sys: mio::net::UnixListener) -> io::Result<UnixListener> {
         Ok(UnixListener {
             io: PollEvented::new_with_interest(
                 sys,

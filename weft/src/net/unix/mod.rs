@@ -3,15 +3,39 @@
 
 mod datagram;
 mod listener;
+pub mod pipe;
+mod socket;
 pub mod split;
 pub mod split_owned;
 mod stream;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socket::UnixSocket;
 pub use split::{ReadHalf, WriteHalf};
 pub use split_owned::{OwnedReadHalf, OwnedWriteHalf, ReuniteError};
 pub use stream::UnixStream;
+
+/// A user id, as [`UCred::uid`] reports it.
+#[allow(non_camel_case_types)]
+pub type uid_t = u32;
+/// A group id, as [`UCred::gid`] reports it.
+#[allow(non_camel_case_types)]
+pub type gid_t = u32;
+/// A process id, as [`UCred::pid`] reports it.
+#[allow(non_camel_case_types)]
+pub type pid_t = i32;
+
+/// The std address for `path`; on Linux a path starting with a NUL byte names an address
+/// in the abstract namespace (as tokio reads it), so `bind("\0name")` works.
+pub(crate) fn std_addr(path: &Path) -> std::io::Result<std::os::unix::net::SocketAddr> {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::ffi::OsStrExt;
+    match path.as_os_str().as_bytes() {
+        [0, name @ ..] => std::os::unix::net::SocketAddr::from_abstract_name(name),
+        _ => std::os::unix::net::SocketAddr::from_pathname(path),
+    }
+}
 
 use std::fmt;
 use std::path::Path;
@@ -99,9 +123,9 @@ impl From<SocketAddr> for std::os::unix::net::SocketAddr {
 /// ```
 #[derive(Copy, Clone, Eq, PartialEq, Hash, Debug)]
 pub struct UCred {
-    pub(crate) pid: Option<i32>,
-    pub(crate) uid: u32,
-    pub(crate) gid: u32,
+    pub(crate) pid: Option<pid_t>,
+    pub(crate) uid: uid_t,
+    pub(crate) gid: gid_t,
 }
 
 impl UCred {
@@ -113,7 +137,7 @@ impl UCred {
     /// let _uid: u32 = a.peer_cred()?.uid();
     /// # Ok(()) }
     /// ```
-    pub fn uid(&self) -> u32 {
+    pub fn uid(&self) -> uid_t {
         self.uid
     }
 
@@ -125,7 +149,7 @@ impl UCred {
     /// let _gid: u32 = a.peer_cred()?.gid();
     /// # Ok(()) }
     /// ```
-    pub fn gid(&self) -> u32 {
+    pub fn gid(&self) -> gid_t {
         self.gid
     }
 
@@ -137,7 +161,7 @@ impl UCred {
     /// assert_eq!(a.peer_cred()?.pid(), Some(std::process::id() as i32));
     /// # Ok(()) }
     /// ```
-    pub fn pid(&self) -> Option<i32> {
+    pub fn pid(&self) -> Option<pid_t> {
         self.pid
     }
 }

@@ -54,7 +54,29 @@ impl UnixStream {
     /// # Ok(()) }
     /// ```
     pub async fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
-        UnixStream::connect_mio(mio::net::UnixStream::connect(path)?).await
+        let addr = crate::net::unix::std_addr(path.as_ref())?;
+        UnixStream::connect_mio(mio::net::UnixStream::connect_addr(&addr)?).await
+    }
+
+    /// Connects to the socket at `addr` (a path or, on Linux, an abstract name).
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future abandons the attempt and closes the socket.
+    ///
+    /// ```
+    /// use std::os::linux::net::SocketAddrExt;
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let name = format!("weft-doc-connect-addr-{}", std::process::id());
+    /// let addr = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes())?.into();
+    /// let listener = weft::net::UnixListener::bind_addr(&addr)?;
+    /// let stream = weft::net::UnixStream::connect_addr(&addr).await?;
+    /// assert_eq!(stream.peer_addr()?.as_abstract_name(), Some(name.as_bytes()));
+    /// # drop(listener);
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_addr(addr: &SocketAddr) -> io::Result<UnixStream> {
+        UnixStream::connect_mio(mio::net::UnixStream::connect_addr(&addr.0)?).await
     }
 
     /// A pair of connected, unnamed sockets.
@@ -298,33 +320,6 @@ impl UnixStream {
             .try_io(Interest::READABLE, || (&*self.io).read(buf))
     }
 
-    /// Reads what is available without waiting into `buf` (a `bytes::BufMut`, which it
-    /// advances): `WouldBlock` if nothing is, `Ok(0)` at end of stream or when `buf` is full.
-    ///
-    /// ```
-    /// use weft::io::AsyncWriteExt;
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let (stream, mut peer) = weft::net::UnixStream::pair()?;
-    /// peer.write_all(b"ping").await?;
-    /// let mut buf = Vec::with_capacity(16);
-    /// stream.readable().await?;
-    /// assert_eq!(stream.try_read_buf(&mut buf)?, 4);
-    /// assert_eq!(buf, b"ping");
-    /// # Ok(()) }
-    /// ```
-    #[cfg(feature = "bytes")]
-    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
-        if !buf.has_remaining_mut() {
-            return Ok(0);
-        }
-        let (read, n) = crate::io::fill_buf_mut(buf, |read_buf| {
-            let n = self.try_read(read_buf.initialize_unfilled())?;
-            read_buf.advance(n);
-            io::Result::Ok(())
-        });
-        read.map(|()| n)
-    }
-
     /// Vectored form of [`try_read`](Self::try_read).
     ///
     /// ```
@@ -340,6 +335,35 @@ impl UnixStream {
         self.io
             .registration()
             .try_io(Interest::READABLE, || (&*self.io).read_vectored(bufs))
+    }
+
+    /// Reads what is available into the spare capacity of `buf` (a `bytes::BufMut`, such as
+    /// `BytesMut` or `Vec<u8>`) without waiting, and advances it: `WouldBlock` if nothing is
+    /// available, `Ok(0)` at end of stream. The spare capacity is not zeroed first.
+    ///
+    /// ```
+    /// use weft::io::AsyncWriteExt;
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let (stream, mut server) = weft::net::UnixStream::pair()?;
+    /// server.write_all(b"hello").await?;
+    /// let mut buf = bytes::BytesMut::with_capacity(64);
+    /// loop {
+    ///     stream.readable().await?;
+    ///     match stream.try_read_buf(&mut buf) {
+    ///         Ok(_) if buf.len() == 5 => break,
+    ///         Ok(_) => continue,
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!(&buf[..], b"hello");
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.io.registration().try_io(Interest::READABLE, || {
+            crate::net::sys::read_buf(&*self.io, buf)
+        })
     }
 
     /// Writes what fits without waiting: `WouldBlock` if nothing does.

@@ -38,9 +38,14 @@ pub(crate) struct Handle {
     pub(crate) metrics: SchedulerMetrics,
     /// The `block_on` future was woken.
     woken: AtomicBool,
+    /// A task panicked under `UnhandledPanic::ShutdownRuntime`: the runtime shuts down, and
+    /// every `block_on` from then on panics.
+    panicked: AtomicBool,
     pub(crate) driver: driver::Handle,
     pub(crate) blocking_spawner: blocking::Spawner,
     pub(super) config: Config,
+    /// The `LocalSet` of a `LocalRuntime` (set once, when it is built).
+    pub(crate) local: std::sync::OnceLock<crate::loom::sync::Arc<crate::task::LocalShared>>,
 }
 
 /// What the running thread owns.
@@ -72,9 +77,11 @@ impl CurrentThread {
             owned: OwnedTasks::new(1),
             metrics,
             woken: AtomicBool::new(false),
+            panicked: AtomicBool::new(false),
             driver: driver_handle,
             blocking_spawner,
             config,
+            local: std::sync::OnceLock::new(),
         });
         let core = Box::new(Core {
             tasks: VecDeque::with_capacity(64),
@@ -230,6 +237,14 @@ impl CoreGuard<'_> {
         core.metrics.start_busy();
         handle.woken.store(true, Ordering::Release);
         'outer: loop {
+            if handle.panicked.load(Ordering::Acquire) {
+                let (c, ()) = cx.enter(core, || handle.owned.close_and_shutdown_all());
+                self.core = Some(c);
+                panic!(
+                    "{}",
+                    crate::runtime::unhandled_panic::RUNTIME_SHUT_DOWN_ON_PANIC
+                );
+            }
             if handle.woken.swap(false, Ordering::AcqRel) {
                 let (c, res) = cx.enter(core, || {
                     let prev = stamp.enter(BLOCK_ON);
@@ -259,7 +274,7 @@ impl CoreGuard<'_> {
                 if let Some(start) = sample {
                     core.metrics.end_poll(start);
                 }
-                if handle.woken.load(Ordering::Acquire) {
+                if handle.woken.load(Ordering::Acquire) || handle.panicked.load(Ordering::Relaxed) {
                     continue 'outer;
                 }
             }
@@ -324,9 +339,14 @@ impl Context {
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
         let handle = &self.handle;
         let mut driver = core.driver.take().expect("driver missing");
+        if let Some(f) = &handle.config.before_park {
+            core = self.enter(core, &**f).0;
+        }
+        // The checks come after `before_park`: it may spawn, wake or yield.
         if core.tasks.is_empty()
             && handle.inject.is_empty()
             && !handle.woken.load(Ordering::Acquire)
+            && self.defer.is_empty()
         {
             core.metrics.about_to_park();
             let (c, ()) = self.enter(core, || {
@@ -335,6 +355,17 @@ impl Context {
             });
             core = c;
             core.metrics.unparked();
+        } else {
+            // There is work after all, but the driver still gets its turn: a `block_on`
+            // future that keeps waking itself must not starve timers and I/O.
+            let (c, ()) = self.enter(core, || {
+                driver.park_timeout(&handle.driver, Duration::ZERO);
+                self.defer.wake();
+            });
+            core = c;
+        }
+        if let Some(f) = &handle.config.after_unpark {
+            core = self.enter(core, &**f).0;
         }
         core.driver = Some(driver);
         core
@@ -393,6 +424,12 @@ impl TaskList for Handle {
 impl Schedule for Arc<Handle> {
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
         self.owned.remove(task)
+    }
+
+    fn unhandled_panic(&self) {
+        if self.config.unhandled_panic == crate::runtime::UnhandledPanic::ShutdownRuntime {
+            self.panicked.store(true, Ordering::Release);
+        }
     }
 
     fn schedule(&self, task: Notified<Self>) {

@@ -51,6 +51,13 @@ impl Handle {
         }
     }
 
+    pub(crate) fn config(&self) -> &crate::runtime::Config {
+        match self {
+            Handle::CurrentThread(h) => &h.config,
+            Handle::MultiThread(h) => &h.config,
+        }
+    }
+
     pub(crate) fn diag(&self) -> &std::sync::Arc<crate::runtime::diag::RuntimeDiag> {
         match self {
             Handle::CurrentThread(h) => &h.config.diag,
@@ -110,11 +117,12 @@ impl Handle {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        // The closure runs with this runtime as the thread's current one, as in tokio:
-        // `Handle::current()` and `spawn` work there (tokio-util's `SyncIoBridge::new` needs it).
+        // The closure runs in the runtime's context, as in tokio: `weft::spawn`,
+        // `Handle::current()` and new I/O resources work inside it.
         let handle = self.clone();
         let func = move || {
-            let _current = crate::runtime::context::set_current(&handle);
+            let _current = context::set_current(&handle);
+            drop(handle);
             func()
         };
         let Some(time) = &self.driver().time else {
@@ -210,6 +218,15 @@ impl Handle {
 }
 
 impl Context {
+    /// See `runtime::worker_index`.
+    pub(crate) fn worker_index(&self) -> Option<usize> {
+        match self {
+            Context::CurrentThread(_) => Some(0),
+            Context::MultiThread(cx) => Some(cx.worker_index()),
+            Context::BlockOn(_) => None,
+        }
+    }
+
     pub(crate) fn defer(&self, waker: &Waker) {
         match self {
             Context::CurrentThread(cx) => cx.defer(waker),

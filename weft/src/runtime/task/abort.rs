@@ -24,6 +24,25 @@ unsafe impl Send for AbortHandle {}
 // SAFETY: as above.
 unsafe impl Sync for AbortHandle {}
 
+/// Another permission to abort the same task.
+///
+/// ```
+/// # weft::runtime::Runtime::new().unwrap().block_on(async {
+/// let handle = weft::spawn(std::future::pending::<()>());
+/// let abort = handle.abort_handle();
+/// abort.clone().abort();
+/// assert!(handle.await.unwrap_err().is_cancelled());
+/// assert!(abort.is_finished());
+/// # });
+/// ```
+impl Clone for AbortHandle {
+    fn clone(&self) -> AbortHandle {
+        self.raw.ref_inc();
+        // SAFETY: the reference just taken is the new handle's.
+        unsafe { AbortHandle::new(self.raw) }
+    }
+}
+
 impl std::panic::UnwindSafe for AbortHandle {}
 impl std::panic::RefUnwindSafe for AbortHandle {}
 

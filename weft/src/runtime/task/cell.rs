@@ -114,8 +114,15 @@ impl<T: Future, S> Cell<T, S> {
     /// # Safety
     /// As in `poll_future`, or the `JoinHandle` after COMPLETE.
     pub(super) unsafe fn set_stage(&self, stage: Stage<T>) {
+        // Destructors of the future and of the output see their task's id (`task::id()`), as
+        // in tokio, wherever they run: on completion, cancellation, or a `JoinHandle` drop.
         // SAFETY: the caller has exclusive access to the stage.
-        self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+        let set = || self.stage.with_mut(|ptr| unsafe { *ptr = stage });
+        if crate::runtime::context::current_task_id() == Some(self.header.id) {
+            set();
+        } else {
+            crate::runtime::context::with_task(&self.header, set);
+        }
     }
 
     /// Takes the output out, leaving `Consumed`.

@@ -68,7 +68,7 @@ pub(super) unsafe fn poll<T: Future, S: Schedule>(ptr: NonNull<Header>) {
 ///
 /// # Safety
 /// The caller holds RUNNING.
-unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> Poll<()> {
+unsafe fn poll_future<T: Future, S: Schedule>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> Poll<()> {
     let res = catch_unwind(AssertUnwindSafe(|| {
         context::with_task(&cell.header, || {
             let guard = DropOnUnwind(cell);
@@ -98,8 +98,12 @@ unsafe fn poll_future<T: Future, S>(cell: &Cell<T, S>, cx: &mut Context<'_>) -> 
             Err(Repr::Panic(SyncPayload::new(payload)))
         }
     };
+    let panicked = output.is_err();
     // SAFETY: we hold RUNNING.
     unsafe { store_output(cell, output) };
+    if panicked {
+        cell.scheduler.unhandled_panic();
+    }
     Poll::Ready(())
 }
 
@@ -137,9 +141,9 @@ unsafe fn store_output<T: Future, S>(cell: &Cell<T, S>, output: Result<T::Output
 /// # Safety
 /// The caller holds RUNNING.
 unsafe fn cancel<T: Future, S>(cell: &Cell<T, S>) {
-    let res = catch_unwind(AssertUnwindSafe(|| {
-        // SAFETY: we hold RUNNING.
-        context::with_task(&cell.header, || unsafe { cell.set_stage(Stage::Consumed) })
+    // SAFETY: we hold RUNNING (`set_stage` enters the task for the destructor).
+    let res = catch_unwind(AssertUnwindSafe(|| unsafe {
+        cell.set_stage(Stage::Consumed)
     }));
     let repr = match res {
         Ok(()) => Repr::Cancelled,

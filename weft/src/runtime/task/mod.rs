@@ -58,6 +58,10 @@ pub(crate) trait Schedule: Sync + Sized + 'static {
     fn yield_now(&self, task: Notified<Self>) {
         self.schedule(task);
     }
+
+    /// A task's poll (or its future's destructor) panicked; the panic is already stored for
+    /// its `JoinHandle`. For `UnhandledPanic::ShutdownRuntime`.
+    fn unhandled_panic(&self) {}
 }
 
 /// The owned-tasks list's reference to a task.

@@ -55,6 +55,11 @@ pub(super) enum TryPop<T> {
 // `Rx` between threads never shares a `&T`, and `T: Send` suffices, as for tokio's receiver.
 unsafe impl<T: Send> Sync for Rx<T> {}
 
+// A panic while a receiver is borrowed cannot leave a value half-moved in its batch (values
+// only move in and out whole), so, as tokio's, the receivers are unwind safe for every `T`.
+impl<T> std::panic::UnwindSafe for Rx<T> {}
+impl<T> std::panic::RefUnwindSafe for Rx<T> {}
+
 impl<T> Chan<T> {
     pub(super) fn new(bound: Option<usize>) -> Arc<Chan<T>> {
         Arc::new(Chan {

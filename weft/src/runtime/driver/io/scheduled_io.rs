@@ -55,11 +55,9 @@ pub(crate) struct ReadyEvent {
 }
 
 /// The error every operation on a registration returns once its driver has shut down.
+/// (`runtime::is_rt_shutdown_err` recognises it.)
 pub(crate) fn gone() -> io::Error {
-    io::Error::other(
-        "the weft runtime that drove this I/O resource has shut down; \
-         the resource can no longer be used",
-    )
+    crate::runtime::shutdown_error()
 }
 
 pub(crate) struct ScheduledIo {

@@ -250,7 +250,13 @@ impl Context {
     }
 
     fn park(&self, mut core: Box<Core>) -> Box<Core> {
-        if core.transition_to_parked(&self.worker) {
+        let config = &self.worker.handle.config;
+        if let Some(f) = &config.before_park {
+            core = self.with_core(core, &**f);
+        }
+        // `before_park` may have spawned (into our LIFO slot) or yielded (deferred a wake):
+        // then there is work, and no park.
+        if self.defer.is_empty() && core.transition_to_parked(&self.worker) {
             core.metrics.about_to_park();
             while !core.is_shutdown {
                 core = self.park_timeout(core, None);
@@ -260,7 +266,20 @@ impl Context {
             }
             core.metrics.unparked();
         }
+        if let Some(f) = &config.after_unpark {
+            core = self.with_core(core, &**f);
+        }
         core
+    }
+
+    /// Runs a park hook with the core in the context, so what it spawns lands in our queue.
+    fn with_core(&self, core: Box<Core>, f: &(dyn Fn() + Send + Sync)) -> Box<Core> {
+        *self.core.borrow_mut() = Some(core);
+        f();
+        self.core
+            .borrow_mut()
+            .take()
+            .expect("worker core missing after a park hook")
     }
 
     fn park_timeout(&self, mut core: Box<Core>, timeout: Option<Duration>) -> Box<Core> {
@@ -288,6 +307,10 @@ impl Context {
             handle.notify_parked_local();
         }
         core
+    }
+
+    pub(crate) fn worker_index(&self) -> usize {
+        self.worker.index
     }
 
     pub(crate) fn defer(&self, waker: &std::task::Waker) {
@@ -599,13 +622,18 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
 
     let state = context::runtime_state();
     let mut take_core = false;
+    let on_worker = context::with_scheduler(
+        |cx| matches!(cx, Some(super::super::Context::MultiThread(cx)) if cx.core.borrow().is_some()),
+    );
     let entered = match state {
+        // A multi-thread worker may block in place even inside a `LocalSet`, as in tokio: its
+        // queue moves to a new thread, and the set's tasks wait here until `f` returns.
         context::EnterRuntime::Entered {
             allow_block_in_place: false,
-        } => panic!(
-            "`block_in_place` can only be called from a task on the multi-thread runtime; \
-             on the current-thread runtime (or inside `block_on` of one), use \
-             `spawn_blocking` instead"
+        } if !on_worker => panic!(
+            "can call blocking only when running on the multi-threaded runtime: \
+             `block_in_place` was called on the current-thread runtime, inside `block_on` of \
+             one, or in a `LocalSet`; use `spawn_blocking` instead"
         ),
         context::EnterRuntime::Entered { .. } => true,
         context::EnterRuntime::NotEntered => false,

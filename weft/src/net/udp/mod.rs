@@ -1,11 +1,15 @@
 //! [`UdpSocket`]: datagrams over UDP.
 
+#[cfg(feature = "bytes")]
+mod buf;
+mod options;
+
 use crate::io::{Interest, ReadBuf, Ready};
 use crate::net::addr::{each_addr, ToSocketAddrs};
 use crate::runtime::driver::io::{Direction, PollEvented};
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{ready, Context, Poll};
 
@@ -610,6 +614,46 @@ impl UdpSocket {
         Poll::Ready(Ok(addr))
     }
 
+    /// Polls to peek at the next datagram (from the connected peer) into `buf`, leaving it
+    /// queued.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.send_to(b"hi", b.local_addr()?).await?;
+    /// let mut storage = [0u8; 8];
+    /// let mut buf = weft::io::ReadBuf::new(&mut storage);
+    /// std::future::poll_fn(|cx| b.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), b"hi");
+    /// assert_eq!(b.recv(&mut [0u8; 8]).await?, 2); // still there
+    /// # Ok(()) }
+    /// ```
+    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let n = ready!(self.io.registration().poll_io(cx, Direction::Read, || self
+            .io
+            .peek(buf.initialize_unfilled())))?;
+        buf.advance(n);
+        Poll::Ready(Ok(()))
+    }
+
+    /// Polls for the source address of the next datagram, leaving it queued.
+    ///
+    /// ```
+    /// # #[weft::main] async fn main() -> std::io::Result<()> {
+    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
+    /// a.send_to(b"hi", b.local_addr()?).await?;
+    /// let from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await?;
+    /// assert_eq!(from, a.local_addr()?);
+    /// # Ok(()) }
+    /// ```
+    pub fn poll_peek_sender(&self, cx: &mut Context<'_>) -> Poll<io::Result<SocketAddr>> {
+        self.io
+            .registration()
+            .poll_io(cx, Direction::Read, || self.peek_sender_now())
+    }
+
     /// Runs a custom non-blocking operation if the socket is ready (see `TcpStream::try_io`).
     ///
     /// ```
@@ -650,233 +694,6 @@ impl UdpSocket {
         f: impl FnMut() -> io::Result<R>,
     ) -> io::Result<R> {
         self.io.registration().async_io(interest, f).await
-    }
-
-    /// `SO_BROADCAST`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_broadcast(true)?;
-    /// assert_eq!(c.broadcast()?, true);
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn broadcast(&self) -> io::Result<bool> {
-        self.io.broadcast()
-    }
-
-    /// Sets `SO_BROADCAST`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_broadcast(true)?;
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_broadcast(&self, on: bool) -> io::Result<()> {
-        self.io.set_broadcast(on)
-    }
-
-    /// `IP_TTL`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_ttl(42)?;
-    /// assert_eq!(c.ttl()?, 42);
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn ttl(&self) -> io::Result<u32> {
-        self.io.ttl()
-    }
-
-    /// Sets `IP_TTL`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_ttl(42)?;
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_ttl(&self, on: u32) -> io::Result<()> {
-        self.io.set_ttl(on)
-    }
-
-    /// `IP_MULTICAST_LOOP`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_multicast_loop_v4(true)?;
-    /// assert_eq!(c.multicast_loop_v4()?, true);
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn multicast_loop_v4(&self) -> io::Result<bool> {
-        self.io.multicast_loop_v4()
-    }
-
-    /// Sets `IP_MULTICAST_LOOP`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_multicast_loop_v4(true)?;
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_multicast_loop_v4(&self, on: bool) -> io::Result<()> {
-        self.io.set_multicast_loop_v4(on)
-    }
-
-    /// `IP_MULTICAST_TTL`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_multicast_ttl_v4(4)?;
-    /// assert_eq!(c.multicast_ttl_v4()?, 4);
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn multicast_ttl_v4(&self) -> io::Result<u32> {
-        self.io.multicast_ttl_v4()
-    }
-
-    /// Sets `IP_MULTICAST_TTL`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = a;
-    /// c.set_multicast_ttl_v4(4)?;
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_multicast_ttl_v4(&self, on: u32) -> io::Result<()> {
-        self.io.set_multicast_ttl_v4(on)
-    }
-
-    /// `IPV6_MULTICAST_LOOP`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = weft::net::UdpSocket::bind("[::1]:0").await?;
-    /// c.set_multicast_loop_v6(true)?;
-    /// assert_eq!(c.multicast_loop_v6()?, true);
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn multicast_loop_v6(&self) -> io::Result<bool> {
-        self.io.multicast_loop_v6()
-    }
-
-    /// Sets `IPV6_MULTICAST_LOOP`.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = weft::net::UdpSocket::bind("[::1]:0").await?;
-    /// c.set_multicast_loop_v6(true)?;
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn set_multicast_loop_v6(&self, on: bool) -> io::Result<()> {
-        self.io.set_multicast_loop_v6(on)
-    }
-
-    /// Joins an IPv4 multicast group on `interface` (`0.0.0.0`: the default).
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let group = std::net::Ipv4Addr::new(239, 1, 2, 3);
-    /// let any = std::net::Ipv4Addr::UNSPECIFIED;
-    /// if a.join_multicast_v4(group, any).is_ok() {
-    ///     a.leave_multicast_v4(group, any)?;
-    /// }
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        self.io.join_multicast_v4(&multiaddr, &interface)
-    }
-
-    /// Leaves an IPv4 multicast group.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let group = std::net::Ipv4Addr::new(239, 1, 2, 3);
-    /// let any = std::net::Ipv4Addr::UNSPECIFIED;
-    /// if a.join_multicast_v4(group, any).is_ok() {
-    ///     a.leave_multicast_v4(group, any)?;
-    /// }
-    /// # let _ = b;
-    /// # Ok(()) }
-    /// ```
-    pub fn leave_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        self.io.leave_multicast_v4(&multiaddr, &interface)
-    }
-
-    /// Joins an IPv6 multicast group on interface number `interface` (0: the default).
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = weft::net::UdpSocket::bind("[::]:0").await?;
-    /// let group: std::net::Ipv6Addr = "ff02::1:3".parse().unwrap();
-    /// if c.join_multicast_v6(&group, 0).is_ok() {
-    ///     c.leave_multicast_v6(&group, 0)?;
-    /// }
-    /// # let _ = (a, b);
-    /// # Ok(()) }
-    /// ```
-    pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        self.io.join_multicast_v6(multiaddr, interface)
-    }
-
-    /// Leaves an IPv6 multicast group.
-    ///
-    /// ```
-    /// # #[weft::main] async fn main() -> std::io::Result<()> {
-    /// let a = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let b = weft::net::UdpSocket::bind("127.0.0.1:0").await?;
-    /// let c = weft::net::UdpSocket::bind("[::]:0").await?;
-    /// let group: std::net::Ipv6Addr = "ff02::1:3".parse().unwrap();
-    /// if c.join_multicast_v6(&group, 0).is_ok() {
-    ///     c.leave_multicast_v6(&group, 0)?;
-    /// }
-    /// # let _ = (a, b);
-    /// # Ok(()) }
-    /// ```
-    pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        self.io.leave_multicast_v6(multiaddr, interface)
     }
 
     /// Takes the pending error (`SO_ERROR`).
