@@ -50,7 +50,7 @@ if [[ " $HTTP_SERVERS " == *" http_hello "* || $REDIS = 1 ]]; then
   cargo build -q --release -p weft-peer-servers
 fi
 if [[ " $HTTP_SERVERS " == *" axum_hello "* || " $HTTP_SERVERS " == *" hyper_hello "* ]]; then
-  CARGO_TARGET_DIR=target/ecosystem cargo build -q --release --locked \
+  CARGO_TARGET_DIR=target/ecosystem cargo build -q --release \
     --manifest-path ecosystem/Cargo.toml -p weft-eco-servers
   CARGO_TARGET_DIR=target/ecosystem-tokio cargo build -q --release --locked \
     --manifest-path ecosystem/servers-tokio/Cargo.toml
