@@ -311,7 +311,7 @@ async fn reset_pair(i: usize, client: TcpStream, mut server: TcpStream, big: Arc
                 server.read(&mut buf).await
             });
             weft::task::yield_now().await;
-            client.set_linger(Some(Duration::ZERO)).unwrap();
+            client.set_zero_linger().unwrap();
             drop(client);
             match reader.await.unwrap() {
                 Ok(0) => {}
@@ -326,7 +326,7 @@ async fn reset_pair(i: usize, client: TcpStream, mut server: TcpStream, big: Arc
             let writer = weft::spawn(async move { server.write_all(&big).await });
             let mut buf = [0u8; 8 * 1024];
             client.read_exact(&mut buf).await.unwrap();
-            client.set_linger(Some(Duration::ZERO)).unwrap();
+            client.set_zero_linger().unwrap();
             drop(client);
             let err = writer
                 .await
@@ -338,7 +338,7 @@ async fn reset_pair(i: usize, client: TcpStream, mut server: TcpStream, big: Arc
         2 => {
             let mut client = client;
             server.write_all(b"half").await.unwrap();
-            server.set_linger(Some(Duration::ZERO)).unwrap();
+            server.set_zero_linger().unwrap();
             let reader = weft::spawn(async move {
                 let mut buf = [0u8; 1024];
                 client.read_exact(&mut buf).await
@@ -360,7 +360,7 @@ async fn reset_pair(i: usize, client: TcpStream, mut server: TcpStream, big: Arc
             let r = weft::spawn(async move { rd.read(&mut [0u8; 16]).await });
             let w = weft::spawn(async move { wr.write_all(&big).await });
             weft::task::yield_now().await;
-            client.set_linger(Some(Duration::ZERO)).unwrap();
+            client.set_zero_linger().unwrap();
             drop(client);
             match r.await.unwrap() {
                 Ok(0) => {}
