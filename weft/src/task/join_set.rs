@@ -288,10 +288,12 @@ impl<T> JoinSet<T> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
-        let replaced = std::mem::replace(
-            &mut *self.notify.parent.lock().unwrap_or_else(|e| e.into_inner()),
-            Some(cx.waker().clone()),
-        );
+        let replaced = self
+            .notify
+            .parent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(cx.waker().clone());
         // Dropped outside the lock: a waker's destructor may drive a runtime that wakes us.
         drop(replaced);
         // Only the entries woken before this call: one that a poll below re-queues (its task
