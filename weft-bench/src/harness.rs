@@ -198,6 +198,21 @@ impl Progress {
     }
 }
 
+static ONLY: std::sync::OnceLock<Rt> = std::sync::OnceLock::new();
+
+/// Restricts every later `run_workload` to one runtime (`--runtime`); the others are n/a.
+pub fn run_only(rt: Rt) {
+    let _ = ONLY.set(rt);
+}
+
+/// The function a workload runs on `rt`, `None` if n/a there or excluded by `run_only`.
+fn runnable(w: &Workload, rt: Rt) -> Option<RunFn> {
+    match ONLY.get() {
+        Some(only) if *only != rt => None,
+        _ => w.get(rt),
+    }
+}
+
 /// Runs one workload: a warm-up run per runtime, then `runs` alternating rounds. A runtime that
 /// fails once is not run again on this workload.
 pub fn run_workload(
@@ -206,7 +221,7 @@ pub fn run_workload(
     runs: usize,
     progress: &mut Progress,
 ) -> WorkloadResult {
-    let fns: [Option<RunFn>; 3] = Rt::ALL.map(|rt| w.get(rt));
+    let fns: [Option<RunFn>; 3] = Rt::ALL.map(|rt| runnable(w, rt));
     let mut outcomes: [Outcome<Vec<Duration>>; 3] = Rt::ALL.map(|rt| match fns[rt as usize] {
         None => Outcome::NotAvailable,
         Some(_) => Outcome::Done(Vec::with_capacity(runs)),
@@ -246,7 +261,11 @@ pub fn run_workload(
 
 /// Steps `run_workload` will show for `w`.
 pub fn steps(w: &Workload, runs: usize) -> usize {
-    Rt::ALL.iter().filter(|rt| w.get(**rt).is_some()).count() * (runs + 1)
+    Rt::ALL
+        .iter()
+        .filter(|rt| runnable(w, **rt).is_some())
+        .count()
+        * (runs + 1)
 }
 
 /// Bytes per empty task on every runtime.

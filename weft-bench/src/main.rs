@@ -8,18 +8,20 @@ use weft_bench::harness::{self, BenchRun, MemoryResult, Progress};
 use weft_bench::{report, rss, Params, Rt, Size, Workload, MEMORY_METRICS};
 
 const USAGE: &str = "\
-usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size full|tiny] [--json] [--list]
+usage: weft-bench [--filter NAME[,NAME…]] [--runs N] [--threads N] [--size full|tiny] [--runtime NAME] [--json] [--list]
 
   --filter   run only workloads whose name contains one of the NAMEs (an exact name runs just
              that one); the memory measurements are named alloc_per_task and idle_tasks_rss
   --runs     counted runs per runtime per workload, after one warm-up (default 10)
   --threads  worker threads of every runtime (default: the number of cores)
   --size     problem sizes: full (tokio's bench sizes, default) or tiny (a smoke run)
+  --runtime  run only this runtime (weft, tokio or smol), e.g. to count its syscalls
+             (syscalls.sh); the others show as n/a
   --json     print the results as JSON instead of the Markdown table
   --list     list the workloads and exit
 
 Writes target/weft-bench/report.md, report.json and report.svg (a run with --filter or
---size tiny writes report-partial.* instead).";
+--size tiny or --runtime writes report-partial.* instead).";
 
 struct Args {
     filter: Vec<String>,
@@ -29,6 +31,7 @@ struct Args {
     json: bool,
     list: bool,
     rss_child: Option<Rt>,
+    only: Option<Rt>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +44,7 @@ fn parse_args() -> Result<Args, String> {
         json: false,
         list: false,
         rss_child: None,
+        only: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -73,6 +77,10 @@ fn parse_args() -> Result<Args, String> {
                     "tiny" => Size::tiny(),
                     other => return Err(format!("--size: expected full or tiny, got {other}")),
                 }
+            }
+            "--runtime" => {
+                let v = value()?;
+                a.only = Some(Rt::from_name(&v).ok_or(format!("--runtime: unknown runtime {v}"))?);
             }
             "--json" => a.json = true,
             "--list" => a.list = true,
@@ -122,6 +130,9 @@ fn main() -> ExitCode {
         threads: args.threads,
         size: args.size.clone(),
     };
+    if let Some(rt) = args.only {
+        harness::run_only(rt);
+    }
     if let Some(rt) = args.rss_child {
         return ExitCode::from(rss::child_main(rt, &params) as u8);
     }
@@ -196,7 +207,7 @@ fn main() -> ExitCode {
     }
     // Only a complete run (every workload, full size) replaces report.*, so a quick filtered
     // run never overwrites the numbers the README quotes.
-    let stem = if args.filter.is_empty() && params_full {
+    let stem = if args.filter.is_empty() && params_full && args.only.is_none() {
         "report"
     } else {
         "report-partial"
