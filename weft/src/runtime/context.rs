@@ -342,3 +342,14 @@ pub(crate) fn defer(waker: &std::task::Waker) {
         None => waker.wake_by_ref(),
     })
 }
+
+/// What a spent coop budget does (installed into `coop` by every runtime's build): counts the
+/// forced yield once per poll, and defers the wake rather than waking at once, since on the
+/// current-thread scheduler an immediate wake would re-poll the task before the driver turns,
+/// and a timer racing a busy future would never fire.
+pub(crate) fn budget_exhausted(waker: &std::task::Waker, first: bool) {
+    if first {
+        let _ = with_current(|h| h.metrics().inc_budget_forced_yield());
+    }
+    defer(waker);
+}
