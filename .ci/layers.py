@@ -182,8 +182,12 @@ class Crate:
         name = path[i]
         if name in self.items[rel]:
             return rel
-        target = self.uses[rel].get(name)
-        if target is not None:
+        if name in self.uses[rel]:
+            target = self.uses[rel][name]
+            # `None`: a re-export of another crate's item (`pub use std::time::Duration`),
+            # which is no edge inside this crate.
+            if target is None:
+                return None
             return self.resolve(target + tuple(path[i + 1:]), depth + 1)
         return rel
 

@@ -16,6 +16,7 @@ on weft among the B that pass on real tokio (listed in conformance/baseline.txt 
 """
 
 import argparse
+import concurrent.futures
 import datetime
 import json
 import os
@@ -24,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 
@@ -214,6 +216,10 @@ def build(proj, files, mode):
     """Builds every test target with --keep-going. Returns {file: exe} and {file: errors}."""
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = os.path.join(WORK, "target")
+    # No debug info and no incremental cache, whatever the caller's environment says (CI
+    # exports line tables for its own builds): 150 test binaries link much faster without.
+    env["CARGO_PROFILE_DEV_DEBUG"] = "0"
+    env["CARGO_INCREMENTAL"] = "0"
     env.setdefault("CARGO_TERM_COLOR", "never")
     cmd = [
         "cargo", "build", "--keep-going", "--all-features",
@@ -258,52 +264,80 @@ def build(proj, files, mode):
 RESULT_RE = re.compile(r"^test (\S+)(?: - should panic)? \.\.\. (ok|FAILED|ignored)", re.M)
 
 
-def run_once(cmd, timeout, cwd):
-    """Runs a test binary; returns (stdout+stderr, how it ended: 'ok'|'crash'|'timeout')."""
+def run_watched(cmd, idle_timeout, cwd):
+    """Runs a test binary under an inactivity watchdog: it is killed (with whatever it
+    started) once `idle_timeout` seconds pass without a new test result. Returns
+    (output, results, how it ended: 'ok' | 'crash' | 'timeout')."""
     env = dict(os.environ, RUST_BACKTRACE="0")
-    # Its own process group, so the watchdog ends the binary and whatever it started.
     p = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    try:
-        out, _ = p.communicate(timeout=timeout)
-        ended = None
-    except subprocess.TimeoutExpired:
-        ended = "timeout"
-    if ended == "timeout":
-        try:
-            os.killpg(p.pid, 9)
-        except ProcessLookupError:
-            pass
-        out, _ = p.communicate()
-    out = out.decode("utf-8", "replace")
+    chunks = []
+    progress = [time.time()]
+
+    def reader():
+        seen = 0
+        for line in iter(p.stdout.readline, b""):
+            chunks.append(line)
+            if line.startswith(b"test ") and re.search(rb"\.\.\. (ok|FAILED|ignored)", line):
+                seen += 1
+                progress[0] = time.time()
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    ended = None
+    while p.poll() is None:
+        if time.time() - progress[0] > idle_timeout:
+            ended = "timeout"
+            try:
+                os.killpg(p.pid, 9)
+            except ProcessLookupError:
+                pass
+            break
+        time.sleep(0.2)
+    p.wait()
+    t.join(timeout=5)
+    out = b"".join(chunks).decode("utf-8", "replace")
     if ended is None:
         ended = "ok" if p.returncode in (0, 101) and "test result:" in out else "crash"
-    return out, ended
+    return out, dict(RESULT_RE.findall(out)), ended
 
 
-def run_binary(name, exe, cwd, timeout, test_timeout):
-    """Runs one test file's binary; returns {test: 'ok'|'FAILED'|'ignored'|'crash'|'timeout'}."""
+def run_binary(name, exe, cwd, idle_timeout):
+    """Runs one test file's binary; returns {test: 'ok'|'FAILED'|'ignored'|'crash'|'timeout'}.
+
+    First all tests at once (libtest's threads). If the binary crashes or stalls, the tests it
+    did not report run again in one process, one at a time, in libtest's (sorted) order; the
+    first of them without a result is the one that crashed or hung it: it is marked, and the
+    rest run again, until every test has a result. A hang costs one watchdog period."""
     listing = subprocess.run(
         [exe, "--list", "--format", "terse"], capture_output=True, text=True, cwd=cwd
     ).stdout
     tests = [l[: -len(": test")] for l in listing.splitlines() if l.endswith(": test")]
     if not tests:
         return {}, "no tests"
-    out, ended = run_once([exe], timeout, cwd)
-    results = {t: r for t, r in RESULT_RE.findall(out)}
+    _, results, ended = run_watched([exe], idle_timeout, cwd)
     note = "" if ended == "ok" else ended
-    rest = [t for t in tests if t not in results]
+    rest = sorted(t for t in tests if t not in results)
     if rest:
         log(f"  {name}: binary ended by {ended}; {len(rest)} tests rerun one at a time")
-        for t in rest:
-            out1, ended1 = run_once([exe, t, "--exact", "--test-threads=1"], test_timeout, cwd)
-            got = RESULT_RE.findall(out1)
-            if ended1 == "ok" and got:
-                results[t] = got[0][1]
-            else:
-                results[t] = ended1 if ended1 != "ok" else "crash"
+    while rest:
+        _, got, ended1 = run_watched(
+            [exe, "--exact", "--test-threads=1", *rest], idle_timeout, cwd
+        )
+        results.update(got)
+        left = [t for t in rest if t not in results]
+        if left and len(left) == len(rest) and ended1 == "ok":
+            # Nothing ran (a filter problem): do not loop.
+            for t in left:
+                results[t] = "crash"
+            break
+        if left:
+            # The first unreported test is the one the process died or stalled in.
+            results[left[0]] = ended1 if ended1 != "ok" else "crash"
+            left = left[1:]
+        rest = left
     return results, note
 
 
@@ -341,8 +375,10 @@ def main():
     ap.add_argument("--check-floor", action="store_true", help="exit 1 when P is below conformance/floor.txt")
     ap.add_argument("--compat", default=os.environ.get("WEFT_COMPAT", os.path.join(ROOT, "compat", "tokio")),
                     help="the crate named tokio that is weft (default: compat/tokio)")
-    ap.add_argument("--timeout", type=int, default=240, help="watchdog per test binary, seconds")
-    ap.add_argument("--test-timeout", type=int, default=60, help="watchdog per test when rerun alone, seconds")
+    ap.add_argument("--timeout", type=int, default=45,
+                    help="watchdog: a test binary that reports no result for this long is ended, seconds")
+    ap.add_argument("--jobs", type=int, default=3,
+                    help="test binaries run at once (they mostly wait on timers and sockets)")
     ap.add_argument("only", nargs="*", help="run only these test files (no baseline.txt written)")
     args = ap.parse_args()
     mode = "baseline" if args.baseline else "weft"
@@ -358,12 +394,21 @@ def main():
 
     results = {}
     notes = {}
-    for name in files:
-        if name not in exes:
-            continue
+    durations = {}
+
+    def job(name):
+        t = time.time()
         log(f"running {name}")
-        results[name], notes[name] = run_binary(name, exes[name], proj, args.timeout, args.test_timeout)
+        res = run_binary(name, exes[name], proj, args.timeout)
+        durations[name] = time.time() - t
+        return name, res
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for name, (res, note) in pool.map(job, [n for n in files if n in exes]):
+            results[name], notes[name] = res, note
     t_run = time.time() - t0 - t_build
+    slow = sorted(durations.items(), key=lambda kv: -kv[1])[:5]
+    log("slowest binaries: " + ", ".join(f"{n} {d:.0f}s" for n, d in slow))
 
     with open(os.path.join(proj, "results.txt"), "w") as f:
         for name in files:

@@ -26,6 +26,7 @@ import sys
 
 CRATES = {"tokio-util": "0.7.20", "tokio-stream": "0.1.19"}
 FEATURES = "full"
+TOKIO = "1.54.1"  # compat/tokio's version
 BINARY_TIMEOUT = 300
 TEST_TIMEOUT = 60
 
@@ -33,7 +34,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 WORK = os.path.join(ROOT, "target", "suites")
-RESULT_LINE = re.compile(r"^test (\S+) \.\.\. (ok|FAILED|ignored)", re.M)
+RESULT_LINE = re.compile(r"^test (\S+)(?: - should panic)? \.\.\. (ok|FAILED|ignored)", re.M)
 
 
 def log(msg):
@@ -70,7 +71,31 @@ def prepare(mode, name, version):
     lock = os.path.join(HERE, "suites", f"{name}.{mode}.lock")
     if os.path.exists(lock):
         shutil.copy(lock, os.path.join(dst, "Cargo.lock"))
+    elif mode == "weft":
+        subprocess.run(["cargo", "generate-lockfile"], cwd=dst, check=True)
+    elif mode == "tokio":
+        # The resolver alone picked tokio 1.53.2 here; the baseline is the tokio whose API
+        # compat/tokio follows.
+        subprocess.run(["cargo", "generate-lockfile"], cwd=dst, check=True)
+        subprocess.run(["cargo", "update", "-p", "tokio", "--precise", TOKIO], cwd=dst,
+                       check=True)
+    check_tokio(mode, dst)
     return dst
+
+
+def check_tokio(mode, dst):
+    """Every `tokio` in the graph is compat/tokio (weft) or the registry's 1.54.1 (tokio): a
+    lock that mixes both once made a "weft" run partly real tokio."""
+    out = subprocess.run(["cargo", "tree", "-e", "all", "--prefix", "none", "--format", "{p}"],
+                         cwd=dst, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         check=True)
+    tokios = {l.strip().removesuffix(" (*)") for l in out.stdout.splitlines()
+              if l.startswith("tokio v")}
+    want = "compat/tokio)" if mode == "weft" else f"tokio v{TOKIO}"
+    wrong = [t for t in tokios if want not in t] + (
+        [out.stderr] if "was not used" in out.stderr else [])
+    if wrong:
+        sys.exit(f"{dst}: tokio in the graph is not what {mode} mode wants: {wrong}")
 
 
 def build(mode, dst, jobs):

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Example servers under real load generators, weft against tokio, side by side:
-#   http_hello under wrk, mini_redis under redis-benchmark (both from Debian packages).
-# The tokio servers are the same example files compiled against tokio (weft-bench/servers).
+#   http_hello under wrk, mini_redis under redis-benchmark (both from Debian packages), and
+#   axum's hello world and a hyper-util `server::conn::auto` server under wrk.
+# The tokio servers are the same example files compiled against tokio (weft-bench/servers);
+# axum_hello and hyper_hello are ecosystem/servers, built on weft through the tokio patch
+# (ecosystem/) and on real tokio (ecosystem/servers-tokio), from the same files.
 # Prints a markdown table (median req/s and median p99 over the rounds) and writes it to
 # target/weft-bench/servers.md. Loopback only; every wait is bounded. Not run in CI.
 #
 # Usage: weft-bench/servers.sh            # 3 rounds
 #        ROUNDS=5 WRK_DURATION=10s REDIS_REQUESTS=200000 weft-bench/servers.sh
+#        HTTP_SERVERS="axum_hello hyper_hello" REDIS=0 weft-bench/servers.sh   # some rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +19,8 @@ WRK_DURATION=${WRK_DURATION:-5s}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
 REDIS_REQUESTS=${REDIS_REQUESTS:-100000}
 REDIS_CLIENTS=${REDIS_CLIENTS:-50}
+HTTP_SERVERS=${HTTP_SERVERS:-http_hello axum_hello hyper_hello}
+REDIS=${REDIS:-1}
 
 out=target/weft-bench
 logs=$out/servers-logs
@@ -39,13 +45,25 @@ fi
 
 # --- servers -------------------------------------------------------------------------------
 echo "building (release)"
-cargo build -q --release -p weft --features hyper --example http_hello --example mini_redis
-cargo build -q --release -p weft-peer-servers
+if [[ " $HTTP_SERVERS " == *" http_hello "* || $REDIS = 1 ]]; then
+  cargo build -q --release -p weft --features hyper --example http_hello --example mini_redis
+  cargo build -q --release -p weft-peer-servers
+fi
+if [[ " $HTTP_SERVERS " == *" axum_hello "* || " $HTTP_SERVERS " == *" hyper_hello "* ]]; then
+  CARGO_TARGET_DIR=target/ecosystem cargo build -q --release \
+    --manifest-path ecosystem/Cargo.toml -p weft-eco-servers
+  CARGO_TARGET_DIR=target/ecosystem-tokio cargo build -q --release --locked \
+    --manifest-path ecosystem/servers-tokio/Cargo.toml
+fi
 declare -A bin=(
   [weft/http_hello]=target/release/examples/http_hello
   [tokio/http_hello]=target/release/tokio_http_hello
   [weft/mini_redis]=target/release/examples/mini_redis
   [tokio/mini_redis]=target/release/tokio_mini_redis
+  [weft/axum_hello]=target/ecosystem/release/axum_hello
+  [tokio/axum_hello]=target/ecosystem-tokio/release/tokio_axum_hello
+  [weft/hyper_hello]=target/ecosystem/release/hyper_hello
+  [tokio/hyper_hello]=target/ecosystem-tokio/release/tokio_hyper_hello
 )
 
 server_pid=""
@@ -98,11 +116,11 @@ to_ms() {
 }
 
 run_http() {
-  local runtime=$1 round=$2 log=$logs/http_hello-$1-$2
-  start "$runtime/http_hello" "$log.server.log"
+  local server=$1 runtime=$2 round=$3 log=$logs/$1-$2-$3
+  start "$runtime/$server" "$log.server.log"
   timeout 60 wrk -t1 -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency \
     "http://127.0.0.1:$port/" >"$log.wrk.txt"
-  stop "$runtime/http_hello"
+  stop "$runtime/$server"
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$log.wrk.txt")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$log.wrk.txt")")
@@ -111,12 +129,12 @@ run_http() {
     grep -E "Non-2xx|Socket errors" "$log.wrk.txt" >&2
   fi
   [ -n "$rps" ] || { echo "no Requests/sec in $log.wrk.txt" >&2; exit 1; }
-  printf 'http_hello (wrk)\t%s\t%s\t%s\t%s\n' "$runtime" "$round" "$rps" "$p99" >>"$results"
+  printf '%s (wrk)\t%s\t%s\t%s\t%s\n' "$server" "$runtime" "$round" "$rps" "$p99" >>"$results"
   # Requests still unanswered when wrk's process exited (a race on either runtime: see
   # README, "Server log lines when wrk stops").
   local cut_off
   cut_off=$(grep -c "connection closed before message completed" "$log.server.log" || true)
-  echo "  http_hello $runtime: $rps req/s, p99 $p99 ms ($cut_off requests cut off by wrk's exit)"
+  echo "  $server $runtime: $rps req/s, p99 $p99 ms ($cut_off requests cut off by wrk's exit)"
 }
 
 run_redis() {
@@ -143,8 +161,12 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round/$ROUNDS"
   if [ $((round % 2)) -eq 1 ]; then order=(weft tokio); else order=(tokio weft); fi
-  for rt in "${order[@]}"; do run_http "$rt" "$round"; done
-  for rt in "${order[@]}"; do run_redis "$rt" "$round"; done
+  for server in $HTTP_SERVERS; do
+    for rt in "${order[@]}"; do run_http "$server" "$rt" "$round"; done
+  done
+  if [ "$REDIS" = 1 ]; then
+    for rt in "${order[@]}"; do run_redis "$rt" "$round"; done
+  fi
 done
 
 # --- table ---------------------------------------------------------------------------------

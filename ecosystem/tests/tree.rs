@@ -4,7 +4,7 @@ use std::process::Command;
 
 fn cargo_tree(args: &[&str]) -> String {
     let out = Command::new(env!("CARGO"))
-        .args(["tree", "--offline", "--locked", "--manifest-path"])
+        .args(["tree", "--offline", "--manifest-path"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .args(args)
         .output()

@@ -322,4 +322,16 @@ rt_test! {
         };
         assert_polls_each_branch_at_most_once(fut, &polls, 2).await;
     }
+
+    // A select! whose other branch is always runnable still sees the timer fire: the task
+    // goes back to the scheduler, which polls the driver.
+    async fn select_with_an_always_runnable_branch_lets_the_timer_fire() {
+        let polls = Arc::new(AtomicUsize::new(0));
+        weft::select! {
+            biased;
+            () = always_runnable(polls.clone()) => unreachable!(),
+            () = weft::time::sleep(std::time::Duration::from_millis(1)) => {}
+        }
+        assert!(polls.load(Ordering::Relaxed) > 0);
+    }
 }

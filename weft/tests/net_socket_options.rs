@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::io::ErrorKind;
 use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
 use std::time::Duration;
@@ -87,5 +87,45 @@ rt_test! {
         let mut again = [0u8; 16];
         let (n, from) = b.recv_from(&mut again).await.unwrap();
         assert_eq!((&again[..n], from), (&b"peek me"[..], a.local_addr().unwrap()));
+    }
+}
+
+rt_test! {
+    async fn udp_recv_returns_the_error_of_a_send_to_a_closed_port() {
+        let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let closed = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let addr = closed.local_addr().unwrap();
+        drop(closed);
+        sender.connect(addr).await.unwrap();
+        sender.send(b"anyone?").await.unwrap();
+        // The ICMP "port unreachable" sets a socket error that no readable event announces;
+        // the waiting receive must still wake and return it.
+        let err = sender.recv(&mut [0u8; 16]).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
+    }
+
+    async fn unix_datagram_pair_is_writable_at_once_not_readable() {
+        let (a, b) = weft::net::UnixDatagram::pair().unwrap();
+        let noop = futures::task::noop_waker();
+        let mut cx = std::task::Context::from_waker(&noop);
+        assert!(a.poll_send_ready(&mut cx).is_ready());
+        assert!(b.poll_recv_ready(&mut cx).is_pending());
+        a.try_send(b"hi").unwrap();
+        b.readable().await.unwrap();
+        assert_eq!(b.try_recv(&mut [0u8; 4]).unwrap(), 2);
+    }
+
+    async fn readiness_waits_spend_no_coop_budget() {
+        // `writable()` on a socket that stays writable completes every time, however often it
+        // is awaited in one task poll (tokio: readiness is not budgeted, the I/O is).
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let client = weft::net::TcpStream::connect(listener.local_addr().unwrap()).await.unwrap();
+        let _server = listener.accept().await.unwrap();
+        let noop = futures::task::noop_waker();
+        let mut cx = std::task::Context::from_waker(&noop);
+        for _ in 0..1000 {
+            let mut fut = std::pin::pin!(client.writable());
+            assert!(fut.as_mut().poll(&mut cx).is_ready());
+        }
     }
 }

@@ -261,7 +261,7 @@ fn creating_a_socket_outside_a_runtime_panics_clearly() {
 }
 
 #[test]
-#[should_panic(expected = "I/O disabled")]
+#[should_panic(expected = "IO is disabled")]
 fn creating_a_socket_in_a_runtime_without_io_panics_clearly() {
     let rt = weft::runtime::Builder::new_current_thread()
         .build()

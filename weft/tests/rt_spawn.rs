@@ -198,7 +198,7 @@ fn block_on_inside_runtime_panics() {
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap();
         assert!(
-            msg.contains("cannot start a runtime from within a runtime"),
+            msg.contains("Cannot start a runtime from within a runtime"),
             "{msg}"
         );
     }
@@ -393,6 +393,18 @@ fn runnable_until(
 }
 
 rt_test! {
+    // The block_on future itself always runnable: spawned tasks and the timer still run (the
+    // loop polls it once per wake and goes on to the tasks and the driver).
+    async fn always_runnable_block_on_future_lets_tasks_and_timers_run() {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let s = stop.clone();
+        weft::spawn(async move {
+            weft::time::sleep(std::time::Duration::from_millis(1)).await;
+            s.store(true, Ordering::SeqCst);
+        });
+        runnable_until(stop).await;
+    }
+
     // 100 spawned tasks always runnable: the block_on future's timer still fires.
     async fn always_runnable_tasks_let_the_block_on_timer_fire() {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -338,6 +338,10 @@ rt_test! {
             let ran = polls.load(Ordering::Relaxed) - before;
             assert!((1..=256).contains(&ran), "round {round}: {ran} task polls in one LocalSet poll");
         }
+        // run_until with the same always-runnable tasks: the runtime's timer still fires.
+        local
+            .run_until(weft::time::sleep(std::time::Duration::from_millis(1)))
+            .await;
     }
 
     // Handle::block_on from a blocking-pool thread (a thread without a scheduler): the

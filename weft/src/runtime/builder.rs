@@ -368,6 +368,7 @@ impl Builder {
     /// rt.block_on(async {});
     /// ```
     pub fn build(&mut self) -> io::Result<Runtime> {
+        crate::runtime::coop::install_exhausted_hook(crate::runtime::context::budget_exhausted);
         if self.start_paused && matches!(self.kind, Kind::MultiThread) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,

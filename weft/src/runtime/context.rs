@@ -40,10 +40,13 @@ thread_local! {
     };
 }
 
-/// The error message for operations that need a runtime but found none.
-pub(crate) const NO_RUNTIME: &str = "there is no weft runtime on this thread: call this from \
+/// The error message for operations that need a runtime but found none. Its first sentence
+/// is tokio's, verbatim, as in weft's other panics that tokio has: ported code and tests that
+/// match on tokio's messages keep working.
+pub(crate) const NO_RUNTIME: &str = "there is no reactor running, must be called from the \
+context of a Tokio 1.x runtime. (weft: there is no weft runtime on this thread: call this from \
 inside `Runtime::block_on` or a task spawned on a runtime, or enter one with `Runtime::enter` / \
-`Handle::enter` (`#[weft::main]` and `#[weft::test]` do this for you)";
+`Handle::enter`; `#[weft::main]` and `#[weft::test]` do this for you)";
 
 /// Why there is no current runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,16 +93,24 @@ unsafe impl Sync for SyncNotSend {}
 
 /// Makes `handle` the current handle until the guard drops.
 pub(crate) fn set_current(handle: &scheduler::Handle) -> SetCurrentGuard {
-    CONTEXT.with(|c| {
-        let prev = c.handle.borrow_mut().replace(handle.clone());
-        let depth = c.depth.get() + 1;
-        c.depth.set(depth);
-        SetCurrentGuard {
-            prev,
-            depth,
+    CONTEXT
+        .try_with(|c| {
+            let prev = c.handle.borrow_mut().replace(handle.clone());
+            let depth = c.depth.get() + 1;
+            c.depth.set(depth);
+            SetCurrentGuard {
+                prev,
+                depth,
+                _not_send: std::marker::PhantomData,
+            }
+        })
+        // The thread is exiting (a runtime kept in a thread-local is dropped): no context to
+        // set, and the guard's drop finds none either.
+        .unwrap_or_else(|_| SetCurrentGuard {
+            prev: None,
+            depth: 0,
             _not_send: std::marker::PhantomData,
-        }
-    })
+        })
 }
 
 impl Drop for SetCurrentGuard {
@@ -153,9 +164,11 @@ pub(crate) fn enter_runtime<R>(
     let prev = CONTEXT.with(|c| c.runtime.get());
     if prev != EnterRuntime::NotEntered {
         panic!(
-            "cannot start a runtime from within a runtime: `block_on` (or `#[weft::main]`) was \
-             called on a thread that is already driving asynchronous tasks, which would block it. \
-             Use `.await` instead, or move the blocking call to `weft::task::spawn_blocking`"
+            "Cannot start a runtime from within a runtime. This happens because a function (like \
+             `block_on`) attempted to block the current thread while the thread is being used to \
+             drive asynchronous tasks. If you are in an async function, use `.await` on the \
+             future instead of blocking on it. (weft: or move the blocking call to \
+             `weft::task::spawn_blocking`)"
         );
     }
     struct Reset;
@@ -230,7 +243,11 @@ pub(crate) fn set_scheduler<R>(cx: &scheduler::Context, f: impl FnOnce() -> R) -
             let _ = CONTEXT.try_with(|c| c.scheduler.set(self.0));
         }
     }
-    let prev = CONTEXT.with(|c| c.scheduler.replace(cx as *const _));
+    // During thread-local destruction (a runtime dropped from a thread-local) `f` runs with
+    // no scheduler context: its wakes go through the injection queue.
+    let prev = CONTEXT
+        .try_with(|c| c.scheduler.replace(cx as *const _))
+        .unwrap_or(std::ptr::null());
     let _reset = Reset(prev);
     f()
 }
@@ -341,4 +358,15 @@ pub(crate) fn defer(waker: &std::task::Waker) {
         Some(cx) => cx.defer(waker),
         None => waker.wake_by_ref(),
     })
+}
+
+/// What a spent coop budget does (installed into `coop` by every runtime's build): counts the
+/// forced yield once per poll, and defers the wake rather than waking at once, since on the
+/// current-thread scheduler an immediate wake would re-poll the task before the driver turns,
+/// and a timer racing a busy future would never fire.
+pub(crate) fn budget_exhausted(waker: &std::task::Waker, first: bool) {
+    if first {
+        let _ = with_current(|h| h.metrics().inc_budget_forced_yield());
+    }
+    defer(waker);
 }

@@ -5,9 +5,26 @@
 //! budget is spent the resource returns `Pending` after waking the task, so the task goes to the
 //! back of the queue and a busy task cannot starve its neighbours. Outside a weft task there is
 //! no budget and every operation proceeds.
+//!
+//! This module imports nothing of the crate: the drivers (a socket's readiness, an io_uring
+//! operation) spend budget too, and must not depend on the scheduler. What an exhausted budget
+//! does with the task's waker (count the forced yield, defer the wake past the scheduler's
+//! poll) is the runtime's, installed once with [`install_exhausted_hook`].
 
 use std::cell::Cell;
-use std::task::{ready, Context, Poll};
+use std::sync::OnceLock;
+use std::task::{ready, Context, Poll, Waker};
+
+/// The runtime's reaction to a spent budget: `(waker, first)`, `first` for the first resource
+/// of this poll to hit the limit.
+type ExhaustedHook = fn(&Waker, bool);
+
+static EXHAUSTED: OnceLock<ExhaustedHook> = OnceLock::new();
+
+/// Installs what a spent budget does (the runtime calls this before it polls any task).
+pub(crate) fn install_exhausted_hook(hook: ExhaustedHook) {
+    let _ = EXHAUSTED.set(hook);
+}
 
 /// Operations a task may perform per poll (tokio's number, which programs may rely on).
 pub(crate) const BUDGET: u8 = 128;
@@ -67,14 +84,12 @@ pub(crate) fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             Some(n @ (0 | SPENT_AND_COUNTED)) => {
                 if n == 0 {
                     c.set(Some(SPENT_AND_COUNTED));
-                    let _ = crate::runtime::context::with_current(|h| {
-                        h.metrics().inc_budget_forced_yield()
-                    });
                 }
-                // Deferred, not woken: on the current-thread scheduler an immediate wake
-                // would re-poll the task before the driver turns, so a timer racing a busy
-                // future would never fire.
-                crate::runtime::context::defer(cx.waker());
+                match EXHAUSTED.get() {
+                    Some(hook) => hook(cx.waker(), n == 0),
+                    // No runtime was ever built (a bare task in a unit test): wake at once.
+                    None => cx.waker().wake_by_ref(),
+                }
                 Poll::Pending
             }
             Some(n) => {

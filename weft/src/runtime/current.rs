@@ -17,14 +17,13 @@ use crate::runtime::scheduler;
 pub(crate) fn io() -> io::Handle {
     match context::with_current(|rt| rt.driver().io().cloned()) {
         Ok(Some(io)) => io,
+        // The first sentences are tokio's (see `context::NO_RUNTIME`).
         Ok(None) => panic!(
-            "the current weft runtime has I/O disabled: call `enable_io` (or \
-             `enable_all`) on its `Builder` to use weft I/O types"
+            "A Tokio 1.x context was found, but IO is disabled. Call `enable_io` on the runtime \
+             builder to enable IO. (weft: this weft runtime was built without `enable_io` or \
+             `enable_all`)"
         ),
-        Err(_) => panic!(
-            "there is no reactor running: weft I/O types must be created inside a weft \
-             runtime built with `enable_io` (or `enable_all`)"
-        ),
+        Err(_) => panic!("{}", context::NO_RUNTIME),
     }
 }
 

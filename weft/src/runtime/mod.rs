@@ -104,27 +104,6 @@ impl fmt::Debug for Config {
     }
 }
 
-/// The error of an I/O operation on a resource whose runtime has shut down (or of one started
-/// after that); recognised by [`is_rt_shutdown_err`].
-#[derive(Debug)]
-pub(crate) struct ShutdownError;
-
-impl fmt::Display for ShutdownError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "the weft runtime that drove this I/O resource has shut down; \
-             the resource can no longer be used",
-        )
-    }
-}
-
-impl std::error::Error for ShutdownError {}
-
-/// An [`io::Error`](std::io::Error) saying the runtime has shut down.
-pub(crate) fn shutdown_error() -> std::io::Error {
-    std::io::Error::other(ShutdownError)
-}
-
 /// Whether `err` is the error weft's I/O resources return because their runtime has shut
 /// down (rather than an error of the operating system or of the peer).
 ///
@@ -143,7 +122,7 @@ pub fn is_rt_shutdown_err(err: &std::io::Error) -> bool {
     err.kind() == std::io::ErrorKind::Other
         && err
             .get_ref()
-            .is_some_and(|inner| inner.is::<ShutdownError>())
+            .is_some_and(|inner| inner.is::<driver::ShutdownError>())
 }
 
 /// The index of the worker this thread runs, if it is a runtime worker: `0..num_workers` on

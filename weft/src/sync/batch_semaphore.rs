@@ -105,6 +105,9 @@ pub(crate) struct Acquire<'a> {
     semaphore: &'a Semaphore,
     num_permits: usize,
     queued: bool,
+    /// The permits were acquired, but the poll ran out of budget: they are the future's until
+    /// it completes (or drops and gives them back), so its place in the FIFO is kept.
+    held: bool,
 }
 
 // SAFETY: the node's cells are only touched under the semaphore's lock; the future holds a
@@ -237,6 +240,7 @@ impl Semaphore {
             },
             semaphore: self,
             num_permits: n,
+            held: false,
             queued: false,
         }
     }
@@ -419,7 +423,8 @@ impl Semaphore {
 
 impl Acquire<'_> {
     /// Splits the pinned future into its node (still pinned) and its plain fields.
-    fn project(self: Pin<&mut Self>) -> (Pin<&Waiter>, &Semaphore, usize, &mut bool) {
+    #[allow(clippy::type_complexity)]
+    fn project(self: Pin<&mut Self>) -> (Pin<&Waiter>, &Semaphore, usize, &mut bool, &mut bool) {
         // SAFETY: the node is never moved out of the future; the other fields are not
         // structurally pinned.
         unsafe {
@@ -429,6 +434,7 @@ impl Acquire<'_> {
                 this.semaphore,
                 this.num_permits,
                 &mut this.queued,
+                &mut this.held,
             )
         }
     }
@@ -438,8 +444,13 @@ impl Future for Acquire<'_> {
     type Output = Result<(), AcquireError>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
-        let (node, semaphore, n, queued) = self.project();
+        let (node, semaphore, n, queued, held) = self.project();
+        if *held {
+            let mut coop = ready!(crate::runtime::coop::poll_proceed(cx));
+            *held = false;
+            coop.made_progress();
+            return Poll::Ready(Ok(()));
+        }
         let was_queued = *queued;
         match semaphore.poll_acquire(cx, n, node, was_queued) {
             Poll::Pending => {
@@ -463,8 +474,21 @@ impl Future for Acquire<'_> {
                     semaphore.release_locked(got, waiters);
                 }
                 *queued = false;
-                coop.made_progress();
-                Poll::Ready(result)
+                if result.is_err() {
+                    return Poll::Ready(result);
+                }
+                // The budget is checked after the permits are taken, as in tokio: a task out of
+                // budget keeps its turn (FIFO) instead of losing it to a later waiter.
+                match crate::runtime::coop::poll_proceed(cx) {
+                    Poll::Ready(mut coop) => {
+                        coop.made_progress();
+                        Poll::Ready(result)
+                    }
+                    Poll::Pending => {
+                        *held = true;
+                        Poll::Pending
+                    }
+                }
             }
         }
     }
@@ -472,6 +496,10 @@ impl Future for Acquire<'_> {
 
 impl Drop for Acquire<'_> {
     fn drop(&mut self) {
+        if self.held {
+            self.semaphore.release(self.num_permits);
+            return;
+        }
         if !self.queued {
             return;
         }

@@ -355,12 +355,14 @@ impl Core {
             State::Done => Poll::Ready(()),
             State::Init => {
                 let mut waiters = notify.waiters.lock();
-                if waiters.permit {
-                    waiters.permit = false;
+                // A `notify_waiters` since this future was made completes it first, leaving a
+                // later `notify_one`'s permit for someone else (as tokio).
+                if notify.generation.load(Ordering::SeqCst) != self.generation {
                     self.state = State::Done;
                     return Poll::Ready(());
                 }
-                if notify.generation.load(Ordering::SeqCst) != self.generation {
+                if waiters.permit {
+                    waiters.permit = false;
                     self.state = State::Done;
                     return Poll::Ready(());
                 }
@@ -375,20 +377,25 @@ impl Core {
                 Poll::Pending
             }
             State::Waiting => {
-                let _waiters = notify.waiters.lock();
+                let waiters = notify.waiters.lock();
                 if self.waiter.notification().is_some() {
                     self.state = State::Done;
                     return Poll::Ready(());
                 }
+                let mut replaced = None;
                 if let Some(cx) = cx {
                     // SAFETY: we hold the lock, which guards the waker cell.
                     self.waiter.waker.with_mut(|w| unsafe {
                         match &mut *w {
                             Some(old) if old.will_wake(cx.waker()) => {}
-                            slot => *slot = Some(cx.waker().clone()),
+                            slot => replaced = slot.replace(cx.waker().clone()),
                         }
                     });
                 }
+                drop(waiters);
+                // The replaced waker drops outside the lock: its destructor may use this
+                // `Notify` (e.g. send on the channel it belongs to), as in tokio.
+                drop(replaced);
                 Poll::Pending
             }
         }

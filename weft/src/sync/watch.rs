@@ -360,7 +360,13 @@ impl<T> Receiver<T> {
     /// # Cancel safety
     ///
     /// Cancel safe.
-    pub async fn wait_for(
+    pub async fn wait_for(&mut self, f: impl FnMut(&T) -> bool) -> Result<Ref<'_, T>, RecvError> {
+        // Under the budget as a whole, as tokio's: a loop on a value that is always there (or
+        // a channel that is closed) still yields.
+        super::cooperative(self.wait_for_inner(f)).await
+    }
+
+    async fn wait_for_inner(
         &mut self,
         mut f: impl FnMut(&T) -> bool,
     ) -> Result<Ref<'_, T>, RecvError> {
@@ -379,7 +385,7 @@ impl<T> Receiver<T> {
             if closed {
                 return Err(RecvError(()));
             }
-            super::cooperative(notified).await;
+            notified.await;
         }
     }
 

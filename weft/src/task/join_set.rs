@@ -288,7 +288,14 @@ impl<T> JoinSet<T> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
-        *self.notify.parent.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        let replaced = self
+            .notify
+            .parent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(cx.waker().clone());
+        // Dropped outside the lock: a waker's destructor may drive a runtime that wakes us.
+        drop(replaced);
         // Only the entries woken before this call: one that a poll below re-queues (its task
         // is still running, or its handle ran out of budget) waits for the next call, so this
         // loop cannot chase its own wakes forever.

@@ -354,7 +354,15 @@ impl Default for LocalSet {
 
 impl Drop for LocalSet {
     fn drop(&mut self) {
-        let _guard = self.enter();
+        // A set kept in a thread-local is dropped while thread-locals are destroyed: then its
+        // tasks are cancelled without entering it.
+        let _guard = CURRENT
+            .try_with(|c| c.borrow_mut().replace(self.shared.clone()))
+            .map(|prev| LocalEnterGuard {
+                prev,
+                _not_send: PhantomData,
+            })
+            .ok();
         let _no_blocking = crate::runtime::context::disallow_block_in_place();
         self.shared.owned.close_and_shutdown_all();
         loop {

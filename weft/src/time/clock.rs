@@ -92,7 +92,11 @@ pub fn pause() {
     if !crate::runtime::current::allows_pausing() {
         panic!("{PAUSE_NEEDS_CURRENT_THREAD}");
     }
-    handle.clock().pause().unwrap_or_else(|e| panic!("{e}"));
+    // A `match`, not `unwrap_or_else`: a closure would report its own location, not the
+    // caller's (`#[track_caller]`).
+    if let Err(e) = handle.clock().pause() {
+        panic!("{e}");
+    }
 }
 
 /// Resumes time after [`pause`]; the clock runs again from the value it stood at.
@@ -111,10 +115,9 @@ pub fn pause() {
 /// ```
 #[track_caller]
 pub fn resume() {
-    current_clock_handle()
-        .clock()
-        .resume()
-        .unwrap_or_else(|e| panic!("{e}"));
+    if let Err(e) = current_clock_handle().clock().resume() {
+        panic!("{e}");
+    }
 }
 
 /// Advances paused time by `duration`, firing every timer whose deadline is reached, then

@@ -181,9 +181,10 @@ impl Sleep {
                 coop.made_progress();
                 Poll::Ready(())
             }
+            // The first sentence is tokio's (see `runtime::context::NO_RUNTIME`).
             Err(_) => panic!(
-                "timer error: the weft runtime this timer belongs to has shut down, so it \
-                 will never fire"
+                "A Tokio 1.x context was found, but it is being shutdown. (weft: the runtime \
+                 this timer belongs to has shut down, so it will never fire)"
             ),
         }
     }

@@ -85,9 +85,10 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// # Errors
     ///
     /// As [`read_until`](Self::read_until); in addition, a line that is not valid UTF-8 fails
-    /// with [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) and leaves `buf`
-    /// unchanged. After an I/O error, `buf` holds the bytes read before it if they are valid
-    /// UTF-8.
+    /// with [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) (whose inner error is
+    /// the [`Utf8Error`](std::str::Utf8Error), counted from the start of `buf`) and leaves
+    /// `buf` unchanged. After an I/O error, `buf` holds the bytes read before it if they are
+    /// valid UTF-8.
     ///
     /// # Cancel safety
     ///

@@ -283,9 +283,10 @@ pub trait AsyncReadExt: AsyncRead {
     /// # Errors
     ///
     /// If the data is not valid UTF-8, fails with
-    /// [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) and leaves `dst` unchanged.
-    /// Other errors are as for [`read_to_end`](Self::read_to_end); the bytes read before an
-    /// I/O error are appended if they are valid UTF-8.
+    /// [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) (whose inner error is the
+    /// [`Utf8Error`](std::str::Utf8Error)) and leaves `dst` unchanged. Other errors are as for
+    /// [`read_to_end`](Self::read_to_end), except that `dst` is left unchanged too (the bytes
+    /// read before the error are dropped), as in tokio.
     ///
     /// # Cancel safety
     ///

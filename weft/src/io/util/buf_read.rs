@@ -125,11 +125,13 @@ impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadLine<'_, R> {
             &mut me.read
         ));
         me.done = true;
-        let valid = restore_string(me.output, std::mem::take(&mut me.bytes), me.start_len);
-        Poll::Ready(match res {
-            Ok(n) if valid => Ok(n),
-            Ok(_) => Err(invalid_utf8()),
-            Err(e) => Err(e),
+        // Unlike `read_to_string`, an I/O error keeps the (valid) part of the line read so
+        // far, as tokio's `read_line` does.
+        let utf8 = restore_string(me.output, std::mem::take(&mut me.bytes), me.start_len, true);
+        Poll::Ready(match (res, utf8) {
+            (Ok(n), Ok(())) => Ok(n),
+            (Ok(_), Err(why)) => Err(invalid_utf8(why)),
+            (Err(e), _) => Err(e),
         })
     }
 }

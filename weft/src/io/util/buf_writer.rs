@@ -93,6 +93,7 @@ impl<W: AsyncWrite> BufWriter<W> {
                     break;
                 }
                 Ok(n) => *me.written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     ret = Err(e);
                     break;
@@ -106,6 +107,40 @@ impl<W: AsyncWrite> BufWriter<W> {
         }
         *me.written = 0;
         Poll::Ready(ret)
+    }
+}
+
+impl<W: AsyncWrite> BufWriter<W> {
+    /// `poll_write_vectored` over an inner writer without vectored writes: gather as many
+    /// whole slices as fit into the buffer (the first non-empty one after a flush if need
+    /// be), so the inner writer later gets one large write instead of one per slice. A
+    /// first slice at least as large as the buffer goes straight to the inner writer.
+    fn poll_write_gathered(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let mut rest = bufs.iter().skip_while(|b| b.is_empty());
+        let Some(first) = rest.next() else {
+            return Poll::Ready(Ok(0));
+        };
+        if self.buf.len() + first.len() > self.buf.capacity() {
+            ready!(self.as_mut().flush_buf(cx))?;
+        }
+        let me = self.project();
+        if first.len() >= me.buf.capacity() {
+            return me.inner.poll_write(cx, first);
+        }
+        me.buf.extend_from_slice(first);
+        let mut total = first.len();
+        for b in rest {
+            if me.buf.len() + b.len() > me.buf.capacity() {
+                break;
+            }
+            me.buf.extend_from_slice(b);
+            total += b.len();
+        }
+        Poll::Ready(Ok(total))
     }
 }
 
@@ -204,6 +239,9 @@ impl<W: AsyncWrite> AsyncWrite for BufWriter<W> {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        if !self.inner.is_write_vectored() {
+            return self.poll_write_gathered(cx, bufs);
+        }
         let total = bufs
             .iter()
             .fold(0usize, |acc, b| acc.saturating_add(b.len()));

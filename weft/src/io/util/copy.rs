@@ -63,8 +63,11 @@ impl CopyBuffer {
                 if !self.read_done && self.cap < self.buf.len() {
                     // The read result is looked at by the next `poll_copy`: an error or an
                     // end of file is remembered there (`read_done`) or returned again.
-                    if let Poll::Ready(Err(e)) = self.poll_fill_buf(cx, reader.as_mut()) {
-                        return Poll::Ready(Err(e));
+                    match self.poll_fill_buf(cx, reader.as_mut()) {
+                        Poll::Ready(Err(e)) if e.kind() != io::ErrorKind::Interrupted => {
+                            return Poll::Ready(Err(e))
+                        }
+                        _ => {}
                     }
                 }
                 Poll::Pending
@@ -86,6 +89,8 @@ impl CopyBuffer {
             if self.cap < self.buf.len() && !self.read_done {
                 match self.poll_fill_buf(cx, reader.as_mut()) {
                     Poll::Ready(Ok(())) => coop.made_progress(),
+                    // As std's `copy`: an interrupted read or write is retried.
+                    Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Poll::Ready(Err(e)) => {
                         coop.made_progress();
                         return Poll::Ready(Err(e));
@@ -106,7 +111,10 @@ impl CopyBuffer {
             }
 
             while self.pos < self.cap {
-                let n = ready!(self.poll_write_buf(cx, reader.as_mut(), writer.as_mut()))?;
+                let n = match ready!(self.poll_write_buf(cx, reader.as_mut(), writer.as_mut())) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    res => res?,
+                };
                 coop.made_progress();
                 if n == 0 {
                     return Poll::Ready(Err(io::Error::new(
@@ -144,8 +152,8 @@ impl CopyBuffer {
 ///
 /// # Errors
 ///
-/// Returns the first error of the reader or the writer (read `Interrupted` errors included),
-/// and [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero) if the writer accepts 0 bytes.
+/// Returns the first error of the reader or the writer (`Interrupted` errors are retried), and
+/// [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero) if the writer accepts 0 bytes.
 ///
 /// # Cancel safety
 ///
@@ -180,7 +188,7 @@ where
 ///
 /// # Errors
 ///
-/// Returns the first error of the reader or the writer, and
+/// Returns the first error of the reader or the writer (`Interrupted` errors are retried), and
 /// [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero) if the writer accepts 0 bytes.
 ///
 /// # Cancel safety
@@ -205,26 +213,58 @@ where
     R: AsyncBufRead + Unpin + ?Sized,
     W: AsyncWrite + Unpin + ?Sized,
 {
-    let mut amt = 0u64;
-    poll_fn(|cx| poll_copy_buf(cx, Pin::new(&mut *reader), Pin::new(&mut *writer), &mut amt)).await
+    let mut state = CopyBufState {
+        amt: 0,
+        need_flush: false,
+    };
+    poll_fn(|cx| {
+        poll_copy_buf(
+            cx,
+            Pin::new(&mut *reader),
+            Pin::new(&mut *writer),
+            &mut state,
+        )
+    })
+    .await
+}
+
+struct CopyBufState {
+    amt: u64,
+    /// Written since the last flush: flush before waiting on the reader, whose peer may be
+    /// waiting for what the writer holds (a buffered writer proxying back to it).
+    need_flush: bool,
 }
 
 fn poll_copy_buf<R: AsyncBufRead + ?Sized, W: AsyncWrite + ?Sized>(
     cx: &mut Context<'_>,
     mut reader: Pin<&mut R>,
     mut writer: Pin<&mut W>,
-    amt: &mut u64,
+    state: &mut CopyBufState,
 ) -> Poll<io::Result<u64>> {
     let mut coop = ready!(coop::poll_proceed(cx));
     loop {
-        let buf = ready!(reader.as_mut().poll_fill_buf(cx))?;
+        let buf = match reader.as_mut().poll_fill_buf(cx) {
+            Poll::Ready(Ok(buf)) => buf,
+            Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => {
+                if state.need_flush {
+                    ready!(writer.as_mut().poll_flush(cx))?;
+                    state.need_flush = false;
+                }
+                return Poll::Pending;
+            }
+        };
         coop.made_progress();
         if buf.is_empty() {
             ready!(writer.as_mut().poll_flush(cx))?;
-            return Poll::Ready(Ok(*amt));
+            return Poll::Ready(Ok(state.amt));
         }
         let len = buf.len();
-        let n = ready!(writer.as_mut().poll_write(cx, buf))?;
+        let n = match ready!(writer.as_mut().poll_write(cx, buf)) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            res => res?,
+        };
         if n == 0 {
             return Poll::Ready(Err(io::Error::new(
                 io::ErrorKind::WriteZero,
@@ -236,6 +276,7 @@ fn poll_copy_buf<R: AsyncBufRead + ?Sized, W: AsyncWrite + ?Sized>(
             "AsyncWrite::poll_write reported more bytes written than it was given"
         );
         reader.as_mut().consume(n);
-        *amt += n as u64;
+        state.amt += n as u64;
+        state.need_flush = true;
     }
 }

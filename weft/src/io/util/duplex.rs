@@ -79,7 +79,9 @@ struct Pipe {
 /// Creates a connected pair of [`DuplexStream`]s, each direction buffering at most
 /// `max_buf_size` bytes.
 ///
-/// A `max_buf_size` of 0 makes every write wait forever (as in tokio): pass at least 1.
+/// # Panics
+///
+/// If `max_buf_size` is 0 (as tokio 1.54): every write would wait forever.
 ///
 /// # Examples
 ///
@@ -96,6 +98,7 @@ struct Pipe {
 /// # Ok::<_, std::io::Error>(())
 /// # }).unwrap();
 /// ```
+#[track_caller]
 pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     let one = Arc::new(Mutex::new(Pipe::new(max_buf_size)));
     let two = Arc::new(Mutex::new(Pipe::new(max_buf_size)));
@@ -114,6 +117,10 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 /// Creates a unidirectional in-memory pipe buffering at most `max_buf_size` bytes, already
 /// split into its read half and write half.
 ///
+/// # Panics
+///
+/// If `max_buf_size` is 0, as [`duplex`].
+///
 /// # Examples
 ///
 /// ```
@@ -129,6 +136,7 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
 /// # Ok::<_, std::io::Error>(())
 /// # }).unwrap();
 /// ```
+#[track_caller]
 pub fn simplex(max_buf_size: usize) -> (ReadHalf<SimplexStream>, WriteHalf<SimplexStream>) {
     split(SimplexStream::new_unsplit(max_buf_size))
 }
@@ -137,11 +145,16 @@ impl SimplexStream {
     /// Creates a unidirectional pipe buffering at most `max_buf_size` bytes, as one value that
     /// is both read from and written to (see [`simplex`] for the split form).
     ///
+    /// # Panics
+    ///
+    /// If `max_buf_size` is 0, as [`duplex`].
+    ///
     /// # Examples
     ///
     /// ```
     /// let _pipe = weft::io::SimplexStream::new_unsplit(1024);
     /// ```
+    #[track_caller]
     pub fn new_unsplit(max_buf_size: usize) -> SimplexStream {
         SimplexStream {
             pipe: Pipe::new(max_buf_size),
@@ -150,7 +163,9 @@ impl SimplexStream {
 }
 
 impl Pipe {
+    #[track_caller]
     fn new(max_buf_size: usize) -> Self {
+        assert!(max_buf_size > 0, "`max_buf_size` must be greater than 0");
         Pipe {
             buf: Vec::new(),
             start: 0,

@@ -125,11 +125,7 @@ impl<R: AsyncBufRead> Lines<R> {
                 bytes.pop();
             }
         }
-        Poll::Ready(
-            String::from_utf8(bytes)
-                .map(Some)
-                .map_err(|_| invalid_utf8()),
-        )
+        Poll::Ready(String::from_utf8(bytes).map(Some).map_err(invalid_utf8))
     }
 
     /// Gets a reference to the inner reader.

@@ -1,6 +1,6 @@
 //! The futures returned by [`AsyncReadExt`](crate::io::AsyncReadExt)'s methods.
 
-use super::vec_read::poll_read_to_vec;
+use super::vec_read::{poll_read_to_vec, VecRead};
 use crate::io::{AsyncRead, ReadBuf};
 use std::future::Future;
 use std::io;
@@ -86,18 +86,19 @@ pub struct ReadToEnd<'a, R: ?Sized> {
     reader: &'a mut R,
     buf: &'a mut Vec<u8>,
     read: usize,
-    spare_init: usize,
+    vec: VecRead,
 }
 
 pub(crate) fn read_to_end<'a, R: AsyncRead + Unpin + ?Sized>(
     reader: &'a mut R,
     buf: &'a mut Vec<u8>,
 ) -> ReadToEnd<'a, R> {
+    let vec = VecRead::new(buf.capacity());
     ReadToEnd {
         reader,
         buf,
         read: 0,
-        spare_init: 0,
+        vec,
     }
 }
 
@@ -107,15 +108,10 @@ pub(crate) fn poll_read_to_end<R: AsyncRead + Unpin + ?Sized>(
     cx: &mut Context<'_>,
     buf: &mut Vec<u8>,
     read: &mut usize,
-    spare_init: &mut usize,
+    vec: &mut VecRead,
 ) -> Poll<io::Result<usize>> {
     loop {
-        match ready!(poll_read_to_vec(
-            Pin::new(&mut *reader),
-            cx,
-            buf,
-            spare_init
-        )) {
+        match ready!(poll_read_to_vec(Pin::new(&mut *reader), cx, buf, vec)) {
             Ok(0) => return Poll::Ready(Ok(std::mem::take(read))),
             Ok(n) => *read += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -129,7 +125,7 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToEnd<'_, R> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let me = &mut *self;
-        poll_read_to_end(me.reader, cx, me.buf, &mut me.read, &mut me.spare_init)
+        poll_read_to_end(me.reader, cx, me.buf, &mut me.read, &mut me.vec)
     }
 }
 
@@ -145,7 +141,7 @@ pub struct ReadToString<'a, R: ?Sized> {
     bytes: Vec<u8>,
     start_len: usize,
     read: usize,
-    spare_init: usize,
+    vec: VecRead,
     done: bool,
 }
 
@@ -158,35 +154,45 @@ pub(crate) fn read_to_string<'a, R: AsyncRead + Unpin + ?Sized>(
         reader,
         output,
         start_len: bytes.len(),
+        vec: VecRead::new(bytes.capacity()),
         bytes,
         read: 0,
-        spare_init: 0,
         done: false,
     }
 }
 
-/// Puts `bytes` back into `output`: all of them if they are valid UTF-8, else only the first
-/// `start_len` (which were `output`'s original, valid contents). Returns whether all were kept.
-pub(crate) fn restore_string(output: &mut String, mut bytes: Vec<u8>, start_len: usize) -> bool {
+/// Puts `bytes` back into `output`: all of them if they are valid UTF-8 (or only the first
+/// `start_len`, `output`'s original contents, unless `keep_new`), else only the first
+/// `start_len`, returning why the rest was not UTF-8 (the error counts from the start of
+/// `output`, as tokio's and std's do).
+pub(crate) fn restore_string(
+    output: &mut String,
+    bytes: Vec<u8>,
+    start_len: usize,
+    keep_new: bool,
+) -> Result<(), std::str::Utf8Error> {
     match String::from_utf8(bytes) {
-        Ok(s) => {
+        Ok(mut s) => {
+            if !keep_new {
+                s.truncate(start_len);
+            }
             *output = s;
-            true
+            Ok(())
         }
         Err(e) => {
-            bytes = e.into_bytes();
+            let why = e.utf8_error();
+            let mut bytes = e.into_bytes();
             bytes.truncate(start_len);
             *output = String::from_utf8(bytes).expect("the original string was valid UTF-8");
-            false
+            Err(why)
         }
     }
 }
 
-pub(crate) fn invalid_utf8() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        "stream did not contain valid UTF-8",
-    )
+/// `InvalidData` carrying the UTF-8 error (`Utf8Error`, or `FromUtf8Error` with the bytes),
+/// which callers can downcast to, as with tokio.
+pub(crate) fn invalid_utf8(why: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, why)
 }
 
 impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
@@ -199,15 +205,17 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
             cx,
             &mut me.bytes,
             &mut me.read,
-            &mut me.spare_init
+            &mut me.vec
         ));
         let bytes = std::mem::take(&mut me.bytes);
-        let valid = restore_string(me.output, bytes, me.start_len);
+        // An I/O error drops what was read (tokio: the string is as it was); an encoding
+        // error always does.
+        let utf8 = restore_string(me.output, bytes, me.start_len, res.is_ok());
         me.done = true;
-        Poll::Ready(match res {
-            Ok(n) if valid => Ok(n),
-            Ok(_) => Err(invalid_utf8()),
-            Err(e) => Err(e),
+        Poll::Ready(match (res, utf8) {
+            (Ok(n), Ok(())) => Ok(n),
+            (Ok(_), Err(why)) => Err(invalid_utf8(why)),
+            (Err(e), _) => Err(e),
         })
     }
 }

@@ -102,6 +102,7 @@ impl TcpListener {
         TcpListener::new(mio::net::TcpListener::from_std(std))
     }
 
+    #[track_caller]
     pub(crate) fn new(sys: mio::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
             io: PollEvented::new_with_interest(
@@ -188,6 +189,7 @@ impl TcpListener {
     /// assert!(listener.local_addr()?.ip().is_loopback());
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn from_std(listener: std::net::TcpListener) -> io::Result<TcpListener> {
         listener.set_nonblocking(true)?;
         TcpListener::new(mio::net::TcpListener::from_std(listener))

@@ -1,7 +1,7 @@
 //! `UdpSocket`'s receives into `bytes` buffers: the datagram lands in the spare capacity of
 //! a `BufMut` (not zeroed first), which then advances past it.
 
-use super::UdpSocket;
+use super::{UdpSocket, RECV};
 use crate::io::Interest;
 use crate::net::sys;
 use bytes::BufMut;
@@ -30,7 +30,7 @@ impl UdpSocket {
     pub async fn recv_buf<B: BufMut>(&self, buf: &mut B) -> io::Result<usize> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || sys::read_buf(&*self.io, buf))
+            .async_io(RECV, || sys::read_buf(&*self.io, buf))
             .await
     }
 
@@ -70,7 +70,7 @@ impl UdpSocket {
     pub async fn recv_buf_from<B: BufMut>(&self, buf: &mut B) -> io::Result<(usize, SocketAddr)> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || sys::recv_buf_from(&*self.io, buf))
+            .async_io(RECV, || sys::recv_buf_from(&*self.io, buf))
             .await
     }
 

@@ -13,6 +13,11 @@ use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{ready, Context, Poll};
 
+/// What a waiting receive waits for: data, or a pending socket error (such as the ICMP "port
+/// unreachable" that follows a send to a closed port), which no readable event announces; the
+/// receive then returns the error instead of waiting forever. As in tokio.
+const RECV: Interest = Interest::READABLE.add(Interest::ERROR);
+
 /// A UDP socket. All methods take `&self`, so one socket can be shared (in an `Arc`) by a
 /// task that sends and one that receives.
 ///
@@ -33,6 +38,7 @@ pub struct UdpSocket {
 }
 
 impl UdpSocket {
+    #[track_caller]
     fn new(sys: mio::net::UdpSocket) -> io::Result<UdpSocket> {
         Ok(UdpSocket {
             io: PollEvented::new(sys, crate::runtime::current::io())?,
@@ -99,6 +105,7 @@ impl UdpSocket {
     /// # let _ = (a, b, c);
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn from_std(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
         socket.set_nonblocking(true)?;
         UdpSocket::new(mio::net::UdpSocket::from_std(socket))
@@ -302,7 +309,7 @@ impl UdpSocket {
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || self.io.recv(buf))
+            .async_io(RECV, || self.io.recv(buf))
             .await
     }
 
@@ -423,7 +430,7 @@ impl UdpSocket {
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || self.io.recv_from(buf))
+            .async_io(RECV, || self.io.recv_from(buf))
             .await
     }
 
@@ -488,7 +495,7 @@ impl UdpSocket {
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || self.io.peek(buf))
+            .async_io(RECV, || self.io.peek(buf))
             .await
     }
 
@@ -525,7 +532,7 @@ impl UdpSocket {
     pub async fn peek_sender(&self) -> io::Result<SocketAddr> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || self.peek_sender_now())
+            .async_io(RECV, || self.peek_sender_now())
             .await
     }
 
@@ -569,7 +576,7 @@ impl UdpSocket {
     pub async fn peek_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         self.io
             .registration()
-            .async_io(Interest::READABLE, || self.io.peek_from(buf))
+            .async_io(RECV, || self.io.peek_from(buf))
             .await
     }
 

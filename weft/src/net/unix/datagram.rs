@@ -48,6 +48,7 @@ impl UnixDatagram {
     /// # drop((a, b, c)); std::fs::remove_file(&path)?;
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixDatagram> {
         UnixDatagram::new(mio::net::UnixDatagram::bind(path)?)
     }
@@ -65,9 +66,15 @@ impl UnixDatagram {
     /// assert_eq!(b.recv(&mut [0u8; 4]).await?, 1);
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = mio::net::UnixDatagram::pair()?;
-        Ok((UnixDatagram::new(a)?, UnixDatagram::new(b)?))
+        let (a, b) = (UnixDatagram::new(a)?, UnixDatagram::new(b)?);
+        // Empty send buffers: writable now, without waiting for the reactor's first event;
+        // readable only once the peer sends.
+        a.io.registration().assume_ready(Ready::WRITABLE);
+        b.io.registration().assume_ready(Ready::WRITABLE);
+        Ok((a, b))
     }
 
     /// A socket not bound to any address (it can still `send_to`).
@@ -84,6 +91,7 @@ impl UnixDatagram {
     /// # let _ = (a, b);
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn unbound() -> io::Result<UnixDatagram> {
         UnixDatagram::new(mio::net::UnixDatagram::unbound()?)
     }
@@ -101,6 +109,7 @@ impl UnixDatagram {
     /// # let _ = (a, b, c);
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn from_std(socket: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
         socket.set_nonblocking(true)?;
         UnixDatagram::new(mio::net::UnixDatagram::from_std(socket))

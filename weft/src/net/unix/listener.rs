@@ -101,6 +101,7 @@ impl UnixListener {
     /// # drop(listener); std::fs::remove_file(&path)?;
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         UnixListener::new(mio::net::UnixListener::from_std(listener))

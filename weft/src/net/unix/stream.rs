@@ -91,6 +91,7 @@ impl UnixStream {
     /// assert!(a.peer_addr()?.is_unnamed() && b.local_addr()?.is_unnamed());
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = mio::net::UnixStream::pair()?;
         let (a, b) = (UnixStream::new(a)?, UnixStream::new(b)?);
@@ -114,6 +115,7 @@ impl UnixStream {
     /// # drop(a);
     /// # Ok(()) }
     /// ```
+    #[track_caller]
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
         stream.set_nonblocking(true)?;
         UnixStream::new(mio::net::UnixStream::from_std(stream))
@@ -191,6 +193,7 @@ impl UnixStream {
 
     /// A stream returned by `accept`: assumed readable and writable, as
     /// `TcpStream::new_accepted` (a wrong guess costs one `WouldBlock`).
+    #[track_caller]
     pub(crate) fn new_accepted(sys: mio::net::UnixStream) -> io::Result<UnixStream> {
         let stream = UnixStream::new(sys)?;
         stream
@@ -200,6 +203,7 @@ impl UnixStream {
         Ok(stream)
     }
 
+    #[track_caller]
     pub(crate) fn new(sys: mio::net::UnixStream) -> io::Result<UnixStream> {
         Ok(UnixStream {
             io: PollEvented::new(sys, crate::runtime::current::io())?,

@@ -201,3 +201,24 @@ impl IoHandle {
         }
     }
 }
+
+/// The error of an I/O operation on a resource whose runtime has shut down (or of one started
+/// after that); recognised by `runtime::is_rt_shutdown_err`.
+#[derive(Debug)]
+pub(crate) struct ShutdownError;
+
+impl std::fmt::Display for ShutdownError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the weft runtime that drove this I/O resource has shut down; \
+             the resource can no longer be used",
+        )
+    }
+}
+
+impl std::error::Error for ShutdownError {}
+
+/// An [`io::Error`](std::io::Error) saying the runtime has shut down.
+pub(crate) fn shutdown_error() -> std::io::Error {
+    std::io::Error::other(ShutdownError)
+}

@@ -98,6 +98,7 @@ impl CurrentThread {
         )
     }
 
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(&self, handle: &super::Handle, future: F) -> F::Output {
         let mut future = pin!(future);
         context::enter_runtime(handle, false, || {

@@ -134,15 +134,17 @@ impl Handle {
             return self.blocking_spawner().spawn_blocking_at(func, spawn);
         }
         /// Lets the clock auto-advance again when the closure returns, panics, or is
-        /// cancelled unrun.
-        struct AllowAutoAdvance(crate::runtime::driver::time::Handle);
+        /// cancelled unrun, and wakes the runtime: parked with nothing to run, it would not
+        /// notice (nobody may await the blocking task yet), as tokio's does.
+        struct AllowAutoAdvance(crate::runtime::driver::time::Handle, Handle);
         impl Drop for AllowAutoAdvance {
             fn drop(&mut self) {
                 self.0.clock().allow_auto_advance();
+                self.1.driver().unpark();
             }
         }
         time.clock().inhibit_auto_advance();
-        let guard = AllowAutoAdvance(time.clone());
+        let guard = AllowAutoAdvance(time.clone(), self.clone());
         self.blocking_spawner().spawn_blocking_at(
             move || {
                 let _guard = guard;

@@ -88,7 +88,7 @@ impl<T: ?Sized> RwLock<T> {
             max_reads <= MAX_READS,
             "a RwLock may not be created with more than {MAX_READS} readers ({max_reads} given)"
         );
-        assert!(max_reads > 0, "a RwLock needs at least one reader slot");
+        assert!(max_reads > 0, "a RwLock may not be created with 0 readers");
         RwLock {
             mr: max_reads,
             s: ll::Semaphore::new(max_reads as usize),
@@ -135,7 +135,7 @@ impl<T: ?Sized> RwLock<T> {
             max_reads <= MAX_READS,
             "a RwLock may not have that many readers"
         );
-        assert!(max_reads > 0, "a RwLock needs at least one reader slot");
+        assert!(max_reads > 0, "a RwLock may not be created with 0 readers");
         RwLock {
             mr: max_reads,
             s: ll::Semaphore::const_new(max_reads as usize),

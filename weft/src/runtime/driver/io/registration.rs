@@ -120,18 +120,19 @@ impl Registration {
     }
 
     /// Waits until readiness matching `interest` is set; any number of callers may wait at
-    /// once. Cancel safe. Spends one unit of coop budget.
+    /// once. Cancel safe. Spends no coop budget, as in tokio: `ready`/`readable`/`writable`
+    /// only report readiness (a task polling them in a loop without doing I/O must still see
+    /// them complete); the I/O itself (`async_io`, `poll_*`) is what is budgeted.
     pub(crate) async fn readiness(&self, interest: Interest) -> io::Result<ReadyEvent> {
-        let mut coop = poll_fn(coop::poll_proceed).await;
         let event = self.slot().readiness(interest).await;
         if event.is_shutdown {
             return Err(gone());
         }
-        coop.made_progress();
         Ok(event)
     }
 
-    /// `readiness` then `f`, repeated until `f` does not return `WouldBlock`.
+    /// `readiness` then `f`, repeated until `f` does not return `WouldBlock`. Spends one unit
+    /// of coop budget per completed operation.
     pub(crate) async fn async_io<R>(
         &self,
         interest: Interest,
@@ -139,9 +140,13 @@ impl Registration {
     ) -> io::Result<R> {
         loop {
             let event = self.readiness(interest).await?;
+            let mut coop = poll_fn(coop::poll_proceed).await;
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
-                res => return res,
+                res => {
+                    coop.made_progress();
+                    return res;
+                }
             }
         }
     }

@@ -57,7 +57,7 @@ pub(crate) struct ReadyEvent {
 /// The error every operation on a registration returns once its driver has shut down.
 /// (`runtime::is_rt_shutdown_err` recognises it.)
 pub(crate) fn gone() -> io::Error {
-    crate::runtime::shutdown_error()
+    crate::runtime::driver::shutdown_error()
 }
 
 pub(crate) struct ScheduledIo {

@@ -18,12 +18,12 @@ use std::time::Duration;
 #[allow(unsafe_code)]
 pub(crate) mod wheel;
 
+// The first sentences are tokio's, verbatim (see `runtime::context::NO_RUNTIME`).
 pub(crate) const TIME_DISABLED: &str =
-    "timers are disabled on this weft runtime: call `Builder::enable_time()` (or \
-     `Builder::enable_all()`) when building it";
-pub(crate) const NO_RUNTIME: &str =
-    "there is no weft runtime on this thread: timers must be created inside one \
-     (`Runtime::block_on`, a task spawned on a runtime, `Runtime::enter`, or `#[weft::main]`)";
+    "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime \
+     builder to enable timers. (weft: this weft runtime was built without `enable_time` or \
+     `enable_all`)";
+pub(crate) const NO_RUNTIME: &str = crate::runtime::context::NO_RUNTIME;
 
 /// `next_wake` when the driver is not parked: arming a timer need not unpark it.
 const NOT_PARKED: u64 = 0;

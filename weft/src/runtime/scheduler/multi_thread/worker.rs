@@ -132,6 +132,7 @@ impl MultiThread {
     }
 
     /// Blocks this (non-worker) thread on `future`, while the workers run tasks.
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(
         &self,
         handle: &super::super::Handle,
@@ -597,6 +598,7 @@ impl Schedule for Arc<Handle> {
 
 /// Runs `f`, a blocking closure, on this worker thread after handing the worker's queue to a
 /// new thread, so the other tasks keep running meanwhile.
+#[track_caller]
 pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
     struct Reset {
         take_core: bool,
@@ -643,6 +645,9 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
             let Some(super::super::Context::MultiThread(cx)) = cx else {
                 return;
             };
+            // Tasks that yielded wait for this worker's next turn, which is now far away:
+            // wake them first (to this worker's queue, which moves on with the core).
+            cx.defer.wake();
             let Some(mut core) = cx.core.borrow_mut().take() else {
                 return;
             };

@@ -173,6 +173,7 @@ pub(crate) unsafe fn arm(
     waker: Option<&Waker>,
 ) -> Armed {
     let mut wheel = shard.lock();
+    let mut replaced = None;
     // SAFETY: the entry is live (caller) and we hold its shard's lock.
     let (armed, completed_waker) = unsafe {
         let e = entry.as_ref();
@@ -180,7 +181,7 @@ pub(crate) unsafe fn arm(
             wheel.remove(entry);
         }
         if let Some(w) = waker {
-            e.with_locked(|l| set_waker(&mut l.waker, w));
+            replaced = e.with_locked(|l| set_waker(&mut l.waker, w));
         }
         let armed = if wheel.is_shutdown() {
             Armed::Shutdown
@@ -209,6 +210,8 @@ pub(crate) unsafe fn arm(
         (armed, completed_waker)
     };
     drop(wheel);
+    // Wakers drop outside the lock: a waker's destructor may own (and drop) another timer.
+    drop(replaced);
     // A reset (no waker given) that completes the timer at once must wake whoever awaits it:
     // that may be another task than the one resetting. A poll learns it from the result.
     if waker.is_none() {
@@ -229,16 +232,20 @@ pub(crate) unsafe fn register_waker(
     entry: NonNull<TimerShared>,
     waker: &Waker,
 ) -> u8 {
-    let _wheel = shard.lock();
+    let wheel = shard.lock();
+    let mut replaced = None;
     // SAFETY: live entry (caller), lock held.
-    unsafe {
+    let state = unsafe {
         let e = entry.as_ref();
         let state = e.state.load(Ordering::Relaxed);
         if state == STATE_ARMED {
-            e.with_locked(|l| set_waker(&mut l.waker, waker));
+            replaced = e.with_locked(|l| set_waker(&mut l.waker, waker));
         }
         state
-    }
+    };
+    drop(wheel);
+    drop(replaced);
+    state
 }
 
 /// Unlinks `entry` if it is armed and leaves it `IDLE`; a no-op once it has fired.
@@ -254,19 +261,25 @@ pub(crate) unsafe fn disarm(shard: &Mutex<Wheel>, entry: NonNull<TimerShared>) {
         return;
     }
     let mut wheel = shard.lock();
+    let mut waker = None;
     if e.state.load(Ordering::Relaxed) == STATE_ARMED {
         // SAFETY: armed means linked in this shard's wheel; lock held.
         unsafe {
             wheel.remove(entry);
-            e.with_locked(|l| l.waker = None);
+            waker = e.with_locked(|l| l.waker.take());
         }
         e.state.store(STATE_IDLE, Ordering::Release);
     }
+    drop(wheel);
+    // Outside the lock, as tokio: the waker's destructor may drop another timer.
+    drop(waker);
 }
 
-fn set_waker(slot: &mut Option<Waker>, waker: &Waker) {
+/// Stores `waker` unless the slot's wakes the same task; returns the waker replaced, for the
+/// caller to drop after releasing the shard's lock.
+fn set_waker(slot: &mut Option<Waker>, waker: &Waker) -> Option<Waker> {
     match slot {
-        Some(w) if w.will_wake(waker) => {}
-        _ => *slot = Some(waker.clone()),
+        Some(w) if w.will_wake(waker) => None,
+        _ => slot.replace(waker.clone()),
     }
 }
