@@ -39,7 +39,7 @@ pub(crate) fn time() -> time::Handle {
     match try_time() {
         Ok(Some(handle)) => handle,
         Ok(None) => panic!("{}", time::TIME_DISABLED),
-        Err(_) => panic!("{}", time::NO_RUNTIME),
+        Err(_) => panic!("{}", context::NO_RUNTIME),
     }
 }
 

@@ -23,7 +23,6 @@ pub(crate) const TIME_DISABLED: &str =
     "A Tokio 1.x context was found, but timers are disabled. Call `enable_time` on the runtime \
      builder to enable timers. (weft: this weft runtime was built without `enable_time` or \
      `enable_all`)";
-pub(crate) const NO_RUNTIME: &str = crate::runtime::context::NO_RUNTIME;
 
 /// `next_wake` when the driver is not parked: arming a timer need not unpark it.
 const NOT_PARKED: u64 = 0;
