@@ -243,3 +243,13 @@ rt_test! {
         assert_eq!(buf.capacity(), (bytes.len() - 4) * 4);
     }
 }
+
+#[test]
+#[should_panic(expected = "`a_to_b_buf_size` must be greater than 0")]
+fn copy_bidirectional_with_a_zero_buffer_panics() {
+    let (mut a, _a2) = weft::io::duplex(8);
+    let (mut b, _b2) = weft::io::duplex(8);
+    let _ = futures::executor::block_on(weft::io::copy_bidirectional_with_sizes(
+        &mut a, &mut b, 0, 1,
+    ));
+}

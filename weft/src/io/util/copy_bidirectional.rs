@@ -133,11 +133,11 @@ where
 {
     assert!(
         a_to_b_buf_size > 0,
-        "copy_bidirectional_with_sizes: a_to_b_buf_size must be greater than 0"
+        "`a_to_b_buf_size` must be greater than 0"
     );
     assert!(
         b_to_a_buf_size > 0,
-        "copy_bidirectional_with_sizes: b_to_a_buf_size must be greater than 0"
+        "`b_to_a_buf_size` must be greater than 0"
     );
     copy_bidirectional_impl(
         a,
