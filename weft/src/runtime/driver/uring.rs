@@ -249,8 +249,15 @@ impl Ring {
         }
         inner.reaper_running = true;
         drop(inner);
-        let ring = Arc::clone(self);
-        let reaper = Box::pin(std::future::poll_fn(move |cx| ring.poll_reap_abandoned(cx)));
+        let mut guard = ReaperGuard {
+            ring: Arc::clone(self),
+            finished: false,
+        };
+        let reaper = Box::pin(std::future::poll_fn(move |cx| {
+            let poll = guard.ring.poll_reap_abandoned(cx);
+            guard.finished = poll.is_ready();
+            poll
+        }));
         if !(self.spawn)(reaper) {
             self.inner.lock().reaper_running = false;
         }
@@ -272,8 +279,36 @@ impl Ring {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Ok(event)) => self.registration.clear_readiness(event),
                 // Runtime shutting down: the ring's drop waits for what is left.
-                Poll::Ready(Err(_)) => return Poll::Ready(()),
+                Poll::Ready(Err(_)) => {
+                    self.forget_reaper();
+                    return Poll::Ready(());
+                }
             }
+        }
+    }
+
+    /// Drops the reaper's waker. The waker holds the reaper task, the task holds the
+    /// runtime's handle, and the handle holds this ring: kept past the reaper's end, it would
+    /// leak the whole runtime (AddressSanitizer caught it when shutdown cancelled a waiting
+    /// reaper).
+    fn forget_reaper(&self) {
+        let mut inner = self.inner.lock();
+        inner.reaper = None;
+        inner.reaper_running = false;
+    }
+}
+
+/// The reaper task's hold on the ring; if the task is dropped before it finished (the runtime
+/// shut down and cancelled it), the ring forgets the task's waker.
+struct ReaperGuard {
+    ring: Arc<Ring>,
+    finished: bool,
+}
+
+impl Drop for ReaperGuard {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.ring.forget_reaper();
         }
     }
 }
