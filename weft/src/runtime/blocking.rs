@@ -108,10 +108,28 @@ struct Job {
 }
 
 /// Blocking tasks run once and are never rescheduled.
-pub(crate) struct BlockingSchedule;
+///
+/// `after` is dropped once the task has completed *and* its `JoinHandle` was notified (the
+/// harness calls `release` after the join wake), or with the task if it never runs. A paused
+/// clock's auto-advance inhibit lives here: released from inside the closure instead, the
+/// runtime could wake, find the handle not yet notified, and jump time past a timeout that is
+/// awaiting the very result.
+pub(crate) struct BlockingSchedule {
+    after: std::sync::Mutex<Option<Box<dyn Send>>>,
+}
+
+impl BlockingSchedule {
+    fn new(after: Option<Box<dyn Send>>) -> BlockingSchedule {
+        BlockingSchedule {
+            after: std::sync::Mutex::new(after),
+        }
+    }
+}
 
 impl Schedule for BlockingSchedule {
     fn release(&self, _task: &Task<Self>) -> Option<Task<Self>> {
+        let after = self.after.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(after);
         None
     }
 
@@ -298,8 +316,24 @@ impl Spawner {
         F: FnOnce() -> R + Send + 'static,
         R: Send + 'static,
     {
-        let (task, join) =
-            task::unowned(BlockingTask { func: Some(func) }, BlockingSchedule, spawn);
+        self.spawn_blocking_then(func, spawn, None)
+    }
+
+    /// As `spawn_blocking_at`; `after` is dropped once the task completed and its `JoinHandle`
+    /// was notified (see [`BlockingSchedule`]).
+    #[track_caller]
+    pub(crate) fn spawn_blocking_then<F, R>(
+        &self,
+        func: F,
+        spawn: task::SpawnInfo,
+        after: Option<Box<dyn Send>>,
+    ) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let schedule = BlockingSchedule::new(after);
+        let (task, join) = task::unowned(BlockingTask { func: Some(func) }, schedule, spawn);
         if let Err(e) = self.spawn_job(Job {
             task,
             mandatory: false,
@@ -316,7 +350,7 @@ impl Spawner {
     {
         let (task, join) = task::unowned(
             BlockingTask { func: Some(func) },
-            BlockingSchedule,
+            BlockingSchedule::new(None),
             task::SpawnInfo::here(),
         );
         drop(join);

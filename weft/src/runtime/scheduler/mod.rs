@@ -133,9 +133,9 @@ impl Handle {
         if matches!(self, Handle::MultiThread(_)) && !time.clock().ever_paused() {
             return self.blocking_spawner().spawn_blocking_at(func, spawn);
         }
-        /// Lets the clock auto-advance again when the closure returns, panics, or is
-        /// cancelled unrun, and wakes the runtime: parked with nothing to run, it would not
-        /// notice (nobody may await the blocking task yet), as tokio's does.
+        /// Lets the clock auto-advance again once the task has completed and its `JoinHandle`
+        /// was notified (or it was dropped unrun), and wakes the runtime: parked with nothing
+        /// to run, it would not notice (nobody may await the blocking task yet), as tokio's does.
         struct AllowAutoAdvance(crate::runtime::driver::time::Handle, Handle);
         impl Drop for AllowAutoAdvance {
             fn drop(&mut self) {
@@ -145,13 +145,8 @@ impl Handle {
         }
         time.clock().inhibit_auto_advance();
         let guard = AllowAutoAdvance(time.clone(), self.clone());
-        self.blocking_spawner().spawn_blocking_at(
-            move || {
-                let _guard = guard;
-                func()
-            },
-            spawn,
-        )
+        self.blocking_spawner()
+            .spawn_blocking_then(func, spawn, Some(Box::new(guard)))
     }
 
     pub(crate) fn as_current_thread(&self) -> &Arc<current_thread::Handle> {
