@@ -319,3 +319,30 @@ fn loom_park_unpark_no_lost_wakeup() {
         t.join().unwrap();
     });
 }
+
+/// The LIFO slot: the owner refills and empties it while a thief (the long-poll monitor's
+/// rescue) steals from it; every task comes out exactly once (a lost or doubled swap would
+/// run one twice or never, and leave the owned list non-empty).
+#[test]
+fn loom_lifo_slot_take_vs_steal() {
+    use crate::runtime::scheduler::multi_thread::lifo::Lifo;
+    loom::model(|| {
+        let sched = TestSched::new();
+        let lifo = Arc::new(Lifo::new());
+        assert!(lifo.replace(ready_task(&sched)).is_none());
+        let thief = {
+            let lifo = lifo.clone();
+            thread::spawn(move || run_all(|| lifo.steal()))
+        };
+        let mut n = 0;
+        if let Some(prev) = lifo.replace(ready_task(&sched)) {
+            prev.run();
+            n += 1;
+        }
+        n += run_all(|| lifo.take());
+        n += thief.join().unwrap();
+        assert_eq!(n, 2);
+        assert!(!lifo.is_some());
+        assert!(sched.owned.is_empty());
+    });
+}

@@ -74,7 +74,13 @@ pub(crate) struct RuntimeDiag {
     monitor: Mutex<Option<Monitor>>,
     dump_signal: Option<DumpSignal>,
     signal_thread: Mutex<Option<on_signal::SignalThread>>,
+    /// Set by the multi-thread scheduler: hands the work queued on a stalled worker to the
+    /// others; returns how many tasks waited there.
+    rescue: std::sync::OnceLock<RescueHook>,
 }
+
+/// See [`RuntimeDiag::set_rescue`].
+pub(crate) type RescueHook = Box<dyn Fn(usize) -> usize + Send + Sync>;
 
 impl RuntimeDiag {
     pub(crate) fn new(config: LongPollConfig, dump_signal: Option<DumpSignal>) -> Arc<RuntimeDiag> {
@@ -86,6 +92,7 @@ impl RuntimeDiag {
             monitor: Mutex::new(None),
             dump_signal,
             signal_thread: Mutex::new(None),
+            rescue: std::sync::OnceLock::new(),
         })
     }
 
@@ -128,6 +135,17 @@ impl RuntimeDiag {
         if let Some(l) = listener {
             l.stop();
         }
+    }
+
+    /// Installs the scheduler's rescue (once; the multi-thread scheduler at construction).
+    pub(crate) fn set_rescue(&self, rescue: RescueHook) {
+        let _ = self.rescue.set(rescue);
+    }
+
+    /// Hands what waits behind worker `worker`'s stalled poll to other workers; 0 where the
+    /// scheduler has no other thread (current-thread) or nothing waited.
+    pub(crate) fn rescue(&self, worker: usize) -> usize {
+        self.rescue.get().map_or(0, |r| r(worker))
     }
 
     pub(crate) fn tasks(&self) -> Option<Arc<dyn TaskList>> {

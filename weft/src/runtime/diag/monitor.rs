@@ -116,6 +116,11 @@ pub struct LongPollReport {
     pub suppressed: u32,
     /// Time the monitor spent reading the kernel state and the backtrace for this report.
     pub captured_in: Duration,
+    /// Tasks that were waiting on the stalled worker (its LIFO slot and run queue) since the
+    /// previous report, handed to the other workers: the slot's task moved to the shared
+    /// queue and a sleeping worker woken to steal the rest. Always 0 on the current-thread
+    /// scheduler, which has no other thread.
+    pub rescued: usize,
 }
 
 impl fmt::Display for LongPollReport {
@@ -152,6 +157,13 @@ impl fmt::Display for LongPollReport {
             self.thread_id,
             self.threshold.as_millis()
         )?;
+        if self.rescued > 0 {
+            writeln!(
+                f,
+                "  rescued: {} task(s) waiting behind it handed to other workers",
+                self.rescued
+            )?;
+        }
         if self.suppressed > 0 {
             writeln!(
                 f,
@@ -213,6 +225,8 @@ struct Watch {
     next: Option<Duration>,
     /// The task, as the first report found it.
     ident: Option<Ident>,
+    /// Tasks rescued from behind this poll since the last report.
+    rescued: usize,
 }
 
 type Ident = (
@@ -292,6 +306,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
                 since: now,
                 next: None,
                 ident: None,
+                rescued: 0,
             });
             if seen != w.seen || seen.0 == 0 {
                 if matches!(w.next, Some(n) if n != Duration::MAX) {
@@ -311,9 +326,15 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
                 w.since = now;
                 w.next = None;
                 w.ident = None;
+                w.rescued = 0;
                 continue;
             }
             let in_poll = now - w.since;
+            if in_poll >= threshold {
+                // Every tick, not only at reports: a spinning poll may keep waking tasks
+                // into its worker's LIFO slot.
+                w.rescued += diag.rescue(stamp.worker);
+            }
             let due = match w.next {
                 None => in_poll >= threshold,
                 Some(next) => in_poll >= next,
@@ -340,7 +361,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
                 Some(i) => i.clone(),
                 None => identify(&diag, seen.0),
             };
-            let r = report(
+            let mut r = report(
                 stamp,
                 ident.clone(),
                 kind,
@@ -349,6 +370,7 @@ fn run(diag: Weak<RuntimeDiag>, stop: &AtomicBool) {
                 suppressed,
                 true,
             );
+            r.rescued = std::mem::take(&mut w.rescued);
             // The poll may have ended while we looked: then the report is about a task that
             // has moved on; drop it and start over.
             if stamp.read() != seen {
@@ -410,6 +432,7 @@ fn report(
         backtrace,
         suppressed,
         captured_in: system_now().saturating_duration_since(start),
+        rescued: 0,
     }
 }
 

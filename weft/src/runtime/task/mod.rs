@@ -131,6 +131,20 @@ impl<S: 'static> Notified<S> {
     pub(crate) fn id(&self) -> Id {
         self.0.id()
     }
+
+    /// Gives up this reference as a header pointer, for a slot that holds tasks as atomic
+    /// pointers (the multi-thread LIFO slot).
+    pub(crate) fn into_raw(self) -> NonNull<Header> {
+        self.0.into_raw().header_ptr()
+    }
+
+    /// # Safety
+    /// `ptr` came from [`Notified::into_raw`] of a task with scheduler type `S`, and this is
+    /// the only `from_raw` for that `into_raw`.
+    pub(crate) unsafe fn from_raw(ptr: NonNull<Header>) -> Notified<S> {
+        // SAFETY: by the caller's contract we take back the one reference `into_raw` gave up.
+        Notified(unsafe { Task::from_raw(RawTask::from_raw(ptr)) })
+    }
 }
 
 impl<S: 'static> UnownedTask<S> {

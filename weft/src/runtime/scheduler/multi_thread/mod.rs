@@ -8,6 +8,7 @@
 //! its own condvar ([`park`]).
 
 mod idle;
+pub(crate) mod lifo;
 #[cfg(all(test, weft_loom))]
 mod loom_tests;
 mod park;

@@ -1,6 +1,7 @@
 //! Workers: the run loop, task placement, stealing, parking and shutdown.
 
 use super::idle::Idle;
+use super::lifo::Lifo;
 use super::park::{self, Parker, Unparker};
 use super::queue::{self, Local, Steal};
 use crate::loom::sync::{Arc, Mutex};
@@ -43,6 +44,8 @@ pub(crate) struct Handle {
 /// What other workers may touch of a worker.
 struct Remote {
     steal: Steal<Arc<Handle>>,
+    /// The worker's LIFO slot, reachable so a stalled worker's task can be rescued.
+    lifo: Arc<Lifo<Arc<Handle>>>,
     unpark: Unparker,
 }
 
@@ -57,7 +60,7 @@ struct Worker {
 /// What the thread running a worker owns.
 struct Core {
     tick: u32,
-    lifo_slot: Option<Notified<Arc<Handle>>>,
+    lifo: Arc<Lifo<Arc<Handle>>>,
     run_queue: Local<Arc<Handle>>,
     is_searching: bool,
     is_shutdown: bool,
@@ -94,9 +97,10 @@ impl MultiThread {
             let (steal, run_queue) = queue::local();
             let parker = Parker::new(shared_park.clone());
             let unpark = parker.unpark();
+            let lifo = Arc::new(Lifo::new());
             cores.push(Box::new(Core {
                 tick: 0,
-                lifo_slot: None,
+                lifo: lifo.clone(),
                 run_queue,
                 is_searching: false,
                 is_shutdown: false,
@@ -104,7 +108,11 @@ impl MultiThread {
                 rand: FastRand::from_seed(u64::from(seed.fastrand_n(u32::MAX)) << 32 | 1),
                 metrics: metrics.recorder(index),
             }));
-            remotes.push(Remote { steal, unpark });
+            remotes.push(Remote {
+                steal,
+                lifo,
+                unpark,
+            });
         }
         let handle = Arc::new(Handle {
             remotes: remotes.into_boxed_slice(),
@@ -117,6 +125,15 @@ impl MultiThread {
             blocking_spawner,
             config,
         });
+        // The monitor holds the scheduler weakly (the scheduler's config holds the monitor's
+        // state). loom's `Arc` has no weak side; loom models run no monitor.
+        #[cfg(not(weft_loom))]
+        {
+            let weak = Arc::downgrade(&handle);
+            handle.config.diag.set_rescue(Box::new(move |worker| {
+                weak.upgrade().map_or(0, |h| h.rescue(worker))
+            }));
+        }
         for (index, core) in cores.into_iter().enumerate() {
             let worker = Arc::new(Worker {
                 handle: handle.clone(),
@@ -226,7 +243,7 @@ impl Context {
             if let Some(start) = sample {
                 core.metrics.end_poll(start);
             }
-            let Some(task) = core.lifo_slot.take() else {
+            let Some(task) = core.lifo.take() else {
                 return Ok(core);
             };
             if lifo_polls >= MAX_LIFO_POLLS_PER_TICK {
@@ -360,11 +377,11 @@ impl Core {
 
     fn should_notify_others(&self) -> bool {
         // A searching worker will wake another when it finds work anyway.
-        !self.is_searching && usize::from(self.lifo_slot.is_some()) + self.run_queue.len() > 1
+        !self.is_searching && usize::from(self.lifo.is_some()) + self.run_queue.len() > 1
     }
 
     fn next_local_task(&mut self) -> Option<Notified<Arc<Handle>>> {
-        self.lifo_slot.take().or_else(|| self.run_queue.pop())
+        self.lifo.take().or_else(|| self.run_queue.pop())
     }
 
     fn steal_work(&mut self, worker: &Worker) -> Option<Notified<Arc<Handle>>> {
@@ -410,7 +427,7 @@ impl Core {
 
     /// Returns false if the worker has work after all and should not park.
     fn transition_to_parked(&mut self, worker: &Worker) -> bool {
-        if self.lifo_slot.is_some() || self.run_queue.has_tasks() || self.is_shutdown {
+        if self.lifo.is_some() || self.run_queue.has_tasks() || self.is_shutdown {
             return false;
         }
         let is_last_searcher = worker
@@ -426,7 +443,7 @@ impl Core {
 
     /// True if the worker should leave its park loop.
     fn transition_from_parked(&mut self, worker: &Worker) -> bool {
-        if self.lifo_slot.is_some() || self.run_queue.has_tasks() {
+        if self.lifo.is_some() || self.run_queue.has_tasks() {
             // Work arrived in our own queue (from the driver): unpark ourselves.
             self.is_searching = !worker.handle.idle.unpark_worker_by_id(worker.index);
             return true;
@@ -503,7 +520,7 @@ impl Handle {
             true
         } else {
             // The task just woken is the likeliest to have hot data: run it next.
-            let prev = core.lifo_slot.replace(task);
+            let prev = core.lifo.replace(task);
             match prev {
                 Some(prev) => {
                     if core.run_queue.push_back_or_overflow(prev, &self.inject) {
@@ -518,6 +535,26 @@ impl Handle {
         if should_notify && core.park.is_some() {
             self.notify_parked_local();
         }
+    }
+
+    /// Moves the task in a stalled worker's LIFO slot to the injection queue and wakes a
+    /// sleeper, which also steals what waits in the stalled worker's run queue. Called by
+    /// the long-poll monitor while a poll on `worker` runs past the threshold; returns how
+    /// many tasks were waiting behind it (0: nothing to do, nobody woken).
+    #[cfg_attr(weft_loom, allow(dead_code))]
+    fn rescue(&self, worker: usize) -> usize {
+        let Some(remote) = self.remotes.get(worker) else {
+            return 0;
+        };
+        let mut waiting = remote.steal.len();
+        if let Some(task) = remote.lifo.steal() {
+            self.inject.push(task);
+            waiting += 1;
+        }
+        if waiting > 0 {
+            self.notify_parked_remote();
+        }
+        waiting
     }
 
     fn notify_parked_local(&self) {
@@ -651,9 +688,9 @@ pub(crate) fn block_in_place<F: FnOnce() -> R, R>(f: F) -> R {
             let Some(mut core) = cx.core.borrow_mut().take() else {
                 return;
             };
-            // The LIFO slot cannot be stolen; move its task where the new thread (or a
-            // thief) can reach it.
-            if let Some(task) = core.lifo_slot.take() {
+            // Other workers only steal from the run queue (the monitor alone takes from the
+            // LIFO slot); move its task where the new thread or a thief can reach it.
+            if let Some(task) = core.lifo.take() {
                 core.run_queue
                     .push_back_or_overflow(task, &cx.worker.handle.inject);
             }
