@@ -408,6 +408,8 @@ impl Builder {
             before_park: self.extra.before_park.clone(),
             after_unpark: self.extra.after_unpark.clone(),
             unhandled_panic: self.extra.unhandled_panic,
+            #[cfg(feature = "sim")]
+            sim_seed: self.extra.sim_seed,
             diag: super::diag::RuntimeDiag::new(self.long_poll.clone()),
         };
         let diag = config.diag.clone();
@@ -509,9 +511,19 @@ struct Extra {
     before_park: Option<Callback>,
     after_unpark: Option<Callback>,
     unhandled_panic: UnhandledPanic,
+    #[cfg(feature = "sim")]
+    sim_seed: Option<u64>,
 }
 
 impl Builder {
+    /// `weft::sim`: a current-thread runtime whose scheduler picks the next ready task from a
+    /// generator seeded with `seed` (see `Config::sim_seed`).
+    #[cfg(feature = "sim")]
+    pub(crate) fn sim_schedule_seed(&mut self, seed: u64) -> &mut Self {
+        self.extra.sim_seed = Some(seed);
+        self
+    }
+
     /// Names the runtime; [`Handle::name`](super::Handle::name) returns it. Thread names are
     /// set by [`thread_name`](Self::thread_name).
     ///

@@ -90,6 +90,10 @@ pub(crate) struct Config {
     pub(crate) before_park: Option<Callback>,
     pub(crate) after_unpark: Option<Callback>,
     pub(crate) unhandled_panic: UnhandledPanic,
+    /// `weft::sim`: the current-thread scheduler picks the next ready task with a generator
+    /// seeded from this, not in FIFO order.
+    #[cfg(feature = "sim")]
+    pub(crate) sim_seed: Option<u64>,
 }
 
 impl fmt::Debug for Config {
