@@ -47,6 +47,9 @@ pub struct Builder {
     pub(crate) metrics: crate::runtime::metrics::BuilderConfig,
     /// The long-poll detector's settings.
     long_poll: super::diag::LongPollConfig,
+    /// `dump_on_signal` and `on_signal_dump`.
+    dump_signal: Option<crate::signal::unix::SignalKind>,
+    dump_hook: Option<super::diag::DumpHook>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +103,8 @@ impl Builder {
             extra: Extra::default(),
             metrics: Default::default(),
             long_poll: Default::default(),
+            dump_signal: None,
+            dump_hook: None,
         }
     }
 
@@ -413,7 +418,13 @@ impl Builder {
             seed_generator: Arc::new(crate::util::rand::RngSeedGenerator::new(
                 self.extra.rng_seed.unwrap_or_else(RngSeed::new),
             )),
-            diag: super::diag::RuntimeDiag::new(self.long_poll.clone()),
+            diag: super::diag::RuntimeDiag::new(
+                self.long_poll.clone(),
+                self.dump_signal.map(|signal| super::diag::DumpSignal {
+                    signal,
+                    hook: self.dump_hook.clone(),
+                }),
+            ),
         };
         let diag = config.diag.clone();
         let (scheduler, handle) = match self.kind {
@@ -432,12 +443,10 @@ impl Builder {
                 )
             }
         };
-        diag.start(handle.task_list());
-        Ok(Runtime::from_parts(
-            scheduler,
-            Handle { inner: handle },
-            blocking_pool,
-        ))
+        let runtime = Runtime::from_parts(scheduler, Handle { inner: handle }, blocking_pool);
+        // A failure drops `runtime`, which shuts what was started down again.
+        diag.start(runtime.handle().inner.task_list())?;
+        Ok(runtime)
     }
 }
 
@@ -503,6 +512,55 @@ impl Builder {
     /// ```
     pub fn long_poll_rate_limit(&mut self, per_minute: u32) -> &mut Self {
         self.long_poll.per_minute = per_minute;
+        self
+    }
+
+    /// Writes a task dump ([`Handle::dump`](super::Handle::dump)'s text) to stderr each time
+    /// the process receives `signal`, as Go does on `SIGQUIT`; with
+    /// [`on_signal_dump`](Builder::on_signal_dump) the dump goes to a hook instead.
+    ///
+    /// The dump is taken by a thread of its own (`weft-dump-signal`), so it arrives even while
+    /// every worker is stuck in a poll. From `build` on, `signal` no longer has its default
+    /// action (for `SIGQUIT`: no core dump), as with any listener of
+    /// [`signal::unix::signal`](crate::signal::unix::signal); other listeners of the same
+    /// signal still see it. The thread ends when the runtime shuts down.
+    ///
+    /// `build` fails with the `io::Error` of the handler's installation if the signal cannot be
+    /// caught (`SIGKILL`, `SIGSTOP`, or a signal number out of range).
+    ///
+    /// ```no_run
+    /// use weft::signal::unix::SignalKind;
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .enable_all()
+    ///     .dump_on_signal(SignalKind::quit())
+    ///     .build()
+    ///     .unwrap();
+    /// // `kill -QUIT <pid>` now prints every live task to stderr.
+    /// # drop(rt);
+    /// ```
+    pub fn dump_on_signal(&mut self, signal: crate::signal::unix::SignalKind) -> &mut Self {
+        self.dump_signal = Some(signal);
+        self
+    }
+
+    /// Sends the dumps of [`dump_on_signal`](Builder::dump_on_signal) to `hook` instead of
+    /// stderr (it has no effect without `dump_on_signal`). The hook runs on the listening
+    /// thread; a panic in it is caught.
+    ///
+    /// ```
+    /// use weft::signal::unix::SignalKind;
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .dump_on_signal(SignalKind::user_defined2())
+    ///     .on_signal_dump(|dump| eprintln!("{} tasks", dump.tasks.len()))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_signal_dump<F>(&mut self, hook: F) -> &mut Self
+    where
+        F: Fn(&super::Dump) + Send + Sync + 'static,
+    {
+        self.dump_hook = Some(Arc::new(hook));
         self
     }
 }
