@@ -17,7 +17,11 @@ fn race(seed: u64) -> u64 {
         let tx = tx.clone();
         sim.client(format!("c{c}"), async move {
             for i in 0..10 {
-                tx.send((c, i))?;
+                // `select!`'s branch order comes from the seed too.
+                weft::select! {
+                    _ = async {} => tx.send((c, i))?,
+                    _ = async {} => tx.send((c, i + 100))?,
+                }
                 if i % 3 == 0 {
                     weft::time::sleep(Duration::from_millis(1)).await;
                 } else {
@@ -32,6 +36,7 @@ fn race(seed: u64) -> u64 {
         let mut seen = 0;
         while let Some((c, i)) = rx.recv().await {
             weft::sim::log(format!("got {c}.{i}"));
+            assert!(i % 100 < 10);
             seen += 1;
         }
         assert_eq!(seen, 50);

@@ -2,7 +2,9 @@
 
 use super::blocking::{BlockingPool, PoolConfig};
 use super::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
-use super::{driver, Callback, Config, Handle, Runtime, Scheduler, ThreadNameFn, UnhandledPanic};
+use super::{
+    driver, Callback, Config, Handle, RngSeed, Runtime, Scheduler, ThreadNameFn, UnhandledPanic,
+};
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,6 +47,9 @@ pub struct Builder {
     pub(crate) metrics: crate::runtime::metrics::BuilderConfig,
     /// The long-poll detector's settings.
     long_poll: super::diag::LongPollConfig,
+    /// `dump_on_signal` and `on_signal_dump`.
+    dump_signal: Option<crate::signal::unix::SignalKind>,
+    dump_hook: Option<super::diag::DumpHook>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +103,8 @@ impl Builder {
             extra: Extra::default(),
             metrics: Default::default(),
             long_poll: Default::default(),
+            dump_signal: None,
+            dump_hook: None,
         }
     }
 
@@ -410,7 +417,16 @@ impl Builder {
             unhandled_panic: self.extra.unhandled_panic,
             #[cfg(feature = "sim")]
             sim_seed: self.extra.sim_seed,
-            diag: super::diag::RuntimeDiag::new(self.long_poll.clone()),
+            seed_generator: Arc::new(crate::util::rand::RngSeedGenerator::new(
+                self.extra.rng_seed.unwrap_or_else(RngSeed::new),
+            )),
+            diag: super::diag::RuntimeDiag::new(
+                self.long_poll.clone(),
+                self.dump_signal.map(|signal| super::diag::DumpSignal {
+                    signal,
+                    hook: self.dump_hook.clone(),
+                }),
+            ),
         };
         let diag = config.diag.clone();
         let (scheduler, handle) = match self.kind {
@@ -429,12 +445,10 @@ impl Builder {
                 )
             }
         };
-        diag.start(handle.task_list());
-        Ok(Runtime::from_parts(
-            scheduler,
-            Handle { inner: handle },
-            blocking_pool,
-        ))
+        let runtime = Runtime::from_parts(scheduler, Handle { inner: handle }, blocking_pool);
+        // A failure drops `runtime`, which shuts what was started down again.
+        diag.start(runtime.handle().inner.task_list())?;
+        Ok(runtime)
     }
 }
 
@@ -502,6 +516,55 @@ impl Builder {
         self.long_poll.per_minute = per_minute;
         self
     }
+
+    /// Writes a task dump ([`Handle::dump`](super::Handle::dump)'s text) to stderr each time
+    /// the process receives `signal`, as Go does on `SIGQUIT`; with
+    /// [`on_signal_dump`](Builder::on_signal_dump) the dump goes to a hook instead.
+    ///
+    /// The dump is taken by a thread of its own (`weft-dump-signal`), so it arrives even while
+    /// every worker is stuck in a poll. From `build` on, `signal` no longer has its default
+    /// action (for `SIGQUIT`: no core dump), as with any listener of
+    /// [`signal::unix::signal`](crate::signal::unix::signal); other listeners of the same
+    /// signal still see it. The thread ends when the runtime shuts down.
+    ///
+    /// `build` fails with the `io::Error` of the handler's installation if the signal cannot be
+    /// caught (`SIGKILL`, `SIGSTOP`, or a signal number out of range).
+    ///
+    /// ```no_run
+    /// use weft::signal::unix::SignalKind;
+    /// let rt = weft::runtime::Builder::new_multi_thread()
+    ///     .enable_all()
+    ///     .dump_on_signal(SignalKind::quit())
+    ///     .build()
+    ///     .unwrap();
+    /// // `kill -QUIT <pid>` now prints every live task to stderr.
+    /// # drop(rt);
+    /// ```
+    pub fn dump_on_signal(&mut self, signal: crate::signal::unix::SignalKind) -> &mut Self {
+        self.dump_signal = Some(signal);
+        self
+    }
+
+    /// Sends the dumps of [`dump_on_signal`](Builder::dump_on_signal) to `hook` instead of
+    /// stderr (it has no effect without `dump_on_signal`). The hook runs on the listening
+    /// thread; a panic in it is caught.
+    ///
+    /// ```
+    /// use weft::signal::unix::SignalKind;
+    /// let rt = weft::runtime::Builder::new_current_thread()
+    ///     .dump_on_signal(SignalKind::user_defined2())
+    ///     .on_signal_dump(|dump| eprintln!("{} tasks", dump.tasks.len()))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(rt);
+    /// ```
+    pub fn on_signal_dump<F>(&mut self, hook: F) -> &mut Self
+    where
+        F: Fn(&super::Dump) + Send + Sync + 'static,
+    {
+        self.dump_hook = Some(Arc::new(hook));
+        self
+    }
 }
 
 /// Builder settings that only travel to the scheduler's `Config`.
@@ -511,6 +574,7 @@ struct Extra {
     before_park: Option<Callback>,
     after_unpark: Option<Callback>,
     unhandled_panic: UnhandledPanic,
+    rng_seed: Option<RngSeed>,
     #[cfg(feature = "sim")]
     sim_seed: Option<u64>,
 }
@@ -521,6 +585,42 @@ impl Builder {
     #[cfg(feature = "sim")]
     pub(crate) fn sim_schedule_seed(&mut self, seed: u64) -> &mut Self {
         self.extra.sim_seed = Some(seed);
+        self
+    }
+
+    /// Seeds the runtime's random choices (the branch `select!` polls first on the threads
+    /// that drive the runtime, the worker a searching worker steals from first). Without it
+    /// the seed is fresh randomness. A current-thread runtime built twice with one seed makes
+    /// the same choices in the same order, given the same sequence of events; a multi-thread
+    /// runtime draws the same numbers per worker, but which task meets which number depends
+    /// on the threads' timing. Outside a runtime, `select!` keeps its own per-thread source.
+    ///
+    /// Tokio has this behind `tokio_unstable`; in weft it is stable.
+    ///
+    /// ```
+    /// use weft::runtime::{Builder, RngSeed};
+    ///
+    /// // Which of two always-ready branches `select!` takes, 16 times in a row.
+    /// fn branches(seed: &[u8]) -> Vec<u8> {
+    ///     let rt = Builder::new_current_thread()
+    ///         .rng_seed(RngSeed::from_bytes(seed))
+    ///         .build()
+    ///         .unwrap();
+    ///     rt.block_on(async {
+    ///         let mut picked = Vec::new();
+    ///         for _ in 0..16 {
+    ///             weft::select! {
+    ///                 _ = async {} => picked.push(0),
+    ///                 _ = async {} => picked.push(1),
+    ///             }
+    ///         }
+    ///         picked
+    ///     })
+    /// }
+    /// assert_eq!(branches(b"seed"), branches(b"seed"));
+    /// ```
+    pub fn rng_seed(&mut self, seed: RngSeed) -> &mut Self {
+        self.extra.rng_seed = Some(seed);
         self
     }
 

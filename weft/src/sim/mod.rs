@@ -200,6 +200,10 @@ impl Builder {
             .enable_time()
             .start_paused(true)
             .sim_schedule_seed(world::mix_seed(self.seed, 0))
+            // `select!`'s branch order and the runtime's other random choices.
+            .rng_seed(crate::runtime::RngSeed::from_bytes(
+                &self.seed.to_le_bytes(),
+            ))
             .build()
             .expect("weft::sim: building the simulation's runtime");
         let start = {

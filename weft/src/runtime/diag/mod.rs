@@ -8,6 +8,7 @@
 pub(crate) mod clock;
 pub(crate) mod dump;
 mod monitor;
+mod on_signal;
 mod proc;
 mod stamp;
 #[allow(unsafe_code)] // the capture signal's handler, `tgkill`, `dladdr`
@@ -19,6 +20,7 @@ pub use monitor::{LongPollKind, LongPollReport};
 pub use proc::{Backtrace, Frame, KernelState};
 
 pub(crate) use monitor::{LongPollConfig, Monitor};
+pub(crate) use on_signal::{DumpHook, DumpSignal};
 pub(crate) use stamp::{PollStamp, BLOCK_ON};
 pub(crate) use task::{record_wait, sites, SpawnInfo, TaskInfo};
 
@@ -70,29 +72,42 @@ pub(crate) struct RuntimeDiag {
     tasks: Mutex<Option<Weak<dyn TaskList>>>,
     pub(crate) config: LongPollConfig,
     monitor: Mutex<Option<Monitor>>,
+    dump_signal: Option<DumpSignal>,
+    signal_thread: Mutex<Option<on_signal::SignalThread>>,
 }
 
 impl RuntimeDiag {
-    pub(crate) fn new(config: LongPollConfig) -> Arc<RuntimeDiag> {
+    pub(crate) fn new(config: LongPollConfig, dump_signal: Option<DumpSignal>) -> Arc<RuntimeDiag> {
         clock::tick();
         Arc::new(RuntimeDiag {
             stamps: Mutex::new(Vec::new()),
             tasks: Mutex::new(None),
             config,
             monitor: Mutex::new(None),
+            dump_signal,
+            signal_thread: Mutex::new(None),
         })
     }
 
-    /// Called once the scheduler exists: records its task list and starts the monitor.
-    pub(crate) fn start(self: &Arc<Self>, tasks: Weak<dyn TaskList>) {
+    /// Called once the scheduler exists: records its task list and starts the monitor and
+    /// the dump-on-signal listener.
+    ///
+    /// # Errors
+    /// If the dump signal's handler or its thread cannot be set up.
+    pub(crate) fn start(self: &Arc<Self>, tasks: Weak<dyn TaskList>) -> std::io::Result<()> {
         *self.tasks.lock().unwrap_or_else(|e| e.into_inner()) = Some(tasks);
+        if let Some(config) = self.dump_signal.clone() {
+            let thread = on_signal::SignalThread::start(Arc::downgrade(self), config)?;
+            *self.signal_thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(thread);
+        }
         if cfg!(feature = "__diag_off") {
-            return;
+            return Ok(());
         }
         if self.config.threshold.is_some() {
             let monitor = Monitor::start(Arc::downgrade(self));
             *self.monitor.lock().unwrap_or_else(|e| e.into_inner()) = monitor;
         }
+        Ok(())
     }
 
     /// Stops the monitor (runtime shutdown).
@@ -104,6 +119,14 @@ impl RuntimeDiag {
             .take();
         if let Some(m) = monitor {
             m.stop();
+        }
+        let listener = self
+            .signal_thread
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(l) = listener {
+            l.stop();
         }
     }
 
