@@ -15,7 +15,9 @@ Checks:
   3. the clock seam: `std::time::Instant::now` is called only in `runtime/driver/clock.rs`
      (everything else reads a `Clock`, `time::Instant::now`, or `clock::system_now`);
   4. the random seam: random sources (`RandomState`, `getrandom`, `rand::`, `fastrand`,
-     `/dev/urandom`) appear only in `util/rand.rs`.
+     `/dev/urandom`) appear only in `util/rand.rs`, and no generator is seeded from fresh
+     randomness (`FastRand::new()`, `RngSeed::new()`) outside it but where the builder picks
+     a runtime's seed: everything else derives from the runtime's `RngSeedGenerator`.
 
 Usage: layers.py [--graph] [--cycles]   (exit 1 when a check fails)
 """
@@ -41,6 +43,9 @@ CLOCK_FILE = "runtime/driver/clock.rs"
 RANDOM_FILE = "util/rand.rs"
 STD_INSTANT_IMPORT = re.compile(r"use\s+std::time::(?:Instant\b|\{[^}]*\bInstant\b[^}]*\})")
 RANDOM_RE = re.compile(r"RandomState|getrandom|(?<![\w:])rand::|fastrand::|/dev/urandom")
+# A generator seeded from fresh randomness bypasses the runtime's seed (Builder::rng_seed):
+# outside util/rand.rs generators come from a RngSeedGenerator, an RngSeed or a fixed seed.
+UNSEEDED_RE = re.compile(r"\bFastRand::new\s*\(|\bRngSeed::new\s*\(")
 
 ITEM_RE = re.compile(
     r"^\s*(?:pub(?:\([^)]*\))?\s+)?(?:unsafe\s+)?(?:async\s+)?(?:const\s+)?"
@@ -278,6 +283,10 @@ def main():
         if RANDOM_RE.search(text) and rel != RANDOM_FILE:
             failed = True
             print(f"random: {rel} has its own random source (use util::rand)")
+        if UNSEEDED_RE.search(text) and rel != RANDOM_FILE and rel != "runtime/builder.rs":
+            failed = True
+            print(f"random: {rel} seeds a generator from fresh randomness (derive it from the "
+                  "runtime's RngSeedGenerator)")
     n_edges = sum(len(v) for v in g.values())
     print(f"layers: {len(g)} files, {n_edges} edges, {len(comps)} cycles, "
           f"{'FAILED' if failed else 'ok'}")

@@ -30,6 +30,8 @@ pub mod net;
 pub mod process;
 pub mod runtime;
 pub mod signal;
+#[cfg(feature = "sim")]
+pub mod sim;
 pub mod sync;
 pub mod task;
 pub mod time;

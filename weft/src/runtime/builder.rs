@@ -2,7 +2,9 @@
 
 use super::blocking::{BlockingPool, PoolConfig};
 use super::scheduler::{self, current_thread::CurrentThread, multi_thread::MultiThread};
-use super::{driver, Callback, Config, Handle, Runtime, Scheduler, ThreadNameFn, UnhandledPanic};
+use super::{
+    driver, Callback, Config, Handle, RngSeed, Runtime, Scheduler, ThreadNameFn, UnhandledPanic,
+};
 use std::fmt;
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -413,6 +415,11 @@ impl Builder {
             before_park: self.extra.before_park.clone(),
             after_unpark: self.extra.after_unpark.clone(),
             unhandled_panic: self.extra.unhandled_panic,
+            #[cfg(feature = "sim")]
+            sim_seed: self.extra.sim_seed,
+            seed_generator: Arc::new(crate::util::rand::RngSeedGenerator::new(
+                self.extra.rng_seed.unwrap_or_else(RngSeed::new),
+            )),
             diag: super::diag::RuntimeDiag::new(
                 self.long_poll.clone(),
                 self.dump_signal.map(|signal| super::diag::DumpSignal {
@@ -567,9 +574,56 @@ struct Extra {
     before_park: Option<Callback>,
     after_unpark: Option<Callback>,
     unhandled_panic: UnhandledPanic,
+    rng_seed: Option<RngSeed>,
+    #[cfg(feature = "sim")]
+    sim_seed: Option<u64>,
 }
 
 impl Builder {
+    /// `weft::sim`: a current-thread runtime whose scheduler picks the next ready task from a
+    /// generator seeded with `seed` (see `Config::sim_seed`).
+    #[cfg(feature = "sim")]
+    pub(crate) fn sim_schedule_seed(&mut self, seed: u64) -> &mut Self {
+        self.extra.sim_seed = Some(seed);
+        self
+    }
+
+    /// Seeds the runtime's random choices (the branch `select!` polls first on the threads
+    /// that drive the runtime, the worker a searching worker steals from first). Without it
+    /// the seed is fresh randomness. A current-thread runtime built twice with one seed makes
+    /// the same choices in the same order, given the same sequence of events; a multi-thread
+    /// runtime draws the same numbers per worker, but which task meets which number depends
+    /// on the threads' timing. Outside a runtime, `select!` keeps its own per-thread source.
+    ///
+    /// Tokio has this behind `tokio_unstable`; in weft it is stable.
+    ///
+    /// ```
+    /// use weft::runtime::{Builder, RngSeed};
+    ///
+    /// // Which of two always-ready branches `select!` takes, 16 times in a row.
+    /// fn branches(seed: &[u8]) -> Vec<u8> {
+    ///     let rt = Builder::new_current_thread()
+    ///         .rng_seed(RngSeed::from_bytes(seed))
+    ///         .build()
+    ///         .unwrap();
+    ///     rt.block_on(async {
+    ///         let mut picked = Vec::new();
+    ///         for _ in 0..16 {
+    ///             weft::select! {
+    ///                 _ = async {} => picked.push(0),
+    ///                 _ = async {} => picked.push(1),
+    ///             }
+    ///         }
+    ///         picked
+    ///     })
+    /// }
+    /// assert_eq!(branches(b"seed"), branches(b"seed"));
+    /// ```
+    pub fn rng_seed(&mut self, seed: RngSeed) -> &mut Self {
+        self.extra.rng_seed = Some(seed);
+        self
+    }
+
     /// Names the runtime; [`Handle::name`](super::Handle::name) returns it. Thread names are
     /// set by [`thread_name`](Self::thread_name).
     ///

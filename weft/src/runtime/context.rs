@@ -161,6 +161,20 @@ pub(crate) fn enter_runtime<R>(
     allow_block_in_place: bool,
     f: impl FnOnce() -> R,
 ) -> R {
+    let seed = handle.config().seed_generator.next_seed();
+    enter_runtime_seeded(handle, allow_block_in_place, seed, f)
+}
+
+/// [`enter_runtime`], with this thread's random generator (`select!`'s) started from `seed`
+/// rather than from the runtime's next seed (a worker's seed is drawn when the runtime is
+/// built, so it does not depend on the order the worker threads start in).
+#[track_caller]
+pub(crate) fn enter_runtime_seeded<R>(
+    handle: &scheduler::Handle,
+    allow_block_in_place: bool,
+    seed: crate::util::rand::RngSeed,
+    f: impl FnOnce() -> R,
+) -> R {
     let prev = CONTEXT.with(|c| c.runtime.get());
     if prev != EnterRuntime::NotEntered {
         panic!(
@@ -171,10 +185,12 @@ pub(crate) fn enter_runtime<R>(
              `weft::task::spawn_blocking`)"
         );
     }
-    struct Reset;
+    use crate::util::rand::{replace_thread_rng, FastRand};
+    struct Reset(Option<FastRand>);
     impl Drop for Reset {
         fn drop(&mut self) {
             let _ = CONTEXT.try_with(|c| c.runtime.set(EnterRuntime::NotEntered));
+            replace_thread_rng(self.0.take());
         }
     }
     CONTEXT.with(|c| {
@@ -182,7 +198,7 @@ pub(crate) fn enter_runtime<R>(
             allow_block_in_place,
         })
     });
-    let _reset = Reset;
+    let _reset = Reset(replace_thread_rng(Some(FastRand::from_rng_seed(seed))));
     let _current = set_current(handle);
     f()
 }

@@ -39,6 +39,7 @@ mod unhandled_panic;
 #[cfg(all(test, weft_loom))]
 mod loom_tests;
 
+pub use crate::util::rand::RngSeed;
 pub(crate) use builder::next_runtime_id;
 pub use builder::Builder;
 pub use diag::{
@@ -90,6 +91,12 @@ pub(crate) struct Config {
     pub(crate) before_park: Option<Callback>,
     pub(crate) after_unpark: Option<Callback>,
     pub(crate) unhandled_panic: UnhandledPanic,
+    /// Every random choice of this runtime derives from it (`Builder::rng_seed`).
+    pub(crate) seed_generator: Arc<crate::util::rand::RngSeedGenerator>,
+    /// `weft::sim`: the current-thread scheduler picks the next ready task with a generator
+    /// seeded from this, not in FIFO order.
+    #[cfg(feature = "sim")]
+    pub(crate) sim_seed: Option<u64>,
 }
 
 impl fmt::Debug for Config {

@@ -54,6 +54,9 @@ struct Core {
     tick: u32,
     driver: Option<Driver>,
     metrics: Recorder,
+    /// `weft::sim`: picks which ready task runs next (FIFO without it).
+    #[cfg(feature = "sim")]
+    pick: Option<crate::util::rand::FastRand>,
 }
 
 /// This scheduler's part of the thread-local context.
@@ -88,6 +91,11 @@ impl CurrentThread {
             tick: 0,
             driver: Some(driver),
             metrics: recorder,
+            #[cfg(feature = "sim")]
+            pick: handle
+                .config
+                .sim_seed
+                .map(crate::util::rand::FastRand::from_seed),
         });
         (
             CurrentThread {
@@ -310,6 +318,16 @@ impl Core {
     }
 
     fn pop_local(&mut self) -> Option<Notified<Arc<Handle>>> {
+        #[cfg(feature = "sim")]
+        if let Some(pick) = &self.pick {
+            let len = self.tasks.len();
+            if len > 1 {
+                let i = pick.fastrand_n(len as u32) as usize;
+                let task = self.tasks.swap_remove_back(i)?;
+                self.metrics.set_queue_depth(self.tasks.len());
+                return Some(task);
+            }
+        }
         let task = self.tasks.pop_front()?;
         self.metrics.set_queue_depth(self.tasks.len());
         Some(task)

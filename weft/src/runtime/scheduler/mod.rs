@@ -95,6 +95,19 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        // A task spawned by a simulated host's task belongs to that host.
+        #[cfg(feature = "sim")]
+        if let Some(host) = crate::sim::current_host() {
+            return crate::sim::spawn_in_host(host, future, |f| self.spawn_plain(f, spawn));
+        }
+        self.spawn_plain(future, spawn)
+    }
+
+    fn spawn_plain<F>(&self, future: F, spawn: SpawnInfo) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         match self {
             Handle::CurrentThread(h) => current_thread::Handle::spawn(h, future, spawn),
             Handle::MultiThread(h) => multi_thread::Handle::spawn(h, future, spawn),

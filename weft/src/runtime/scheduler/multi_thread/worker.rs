@@ -13,7 +13,7 @@ use crate::runtime::scheduler::inject::Inject;
 use crate::runtime::task::list::OwnedTasks;
 use crate::runtime::task::{Header, JoinHandle, Notified, Schedule, Task};
 use crate::runtime::{blocking, context, coop, Config};
-use crate::util::rand::FastRand;
+use crate::util::rand::{FastRand, RngSeed};
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
@@ -55,6 +55,9 @@ struct Worker {
     index: usize,
     /// Parked here by `block_in_place` for the thread that takes the worker over.
     core: Mutex<Option<Box<Core>>>,
+    /// Seeds the `select!` generator of the thread running this worker (drawn at build
+    /// time, in worker order, so it does not depend on which thread starts first).
+    rng_seed: RngSeed,
 }
 
 /// What the thread running a worker owns.
@@ -92,7 +95,7 @@ impl MultiThread {
         let metrics = SchedulerMetrics::new(size, config.metrics);
         let mut cores = Vec::with_capacity(size);
         let mut remotes = Vec::with_capacity(size);
-        let seed = FastRand::new();
+        let mut rng_seeds = Vec::with_capacity(size);
         for index in 0..size {
             let (steal, run_queue) = queue::local();
             let parker = Parker::new(shared_park.clone());
@@ -105,7 +108,7 @@ impl MultiThread {
                 is_searching: false,
                 is_shutdown: false,
                 park: Some(parker),
-                rand: FastRand::from_seed(u64::from(seed.fastrand_n(u32::MAX)) << 32 | 1),
+                rand: config.seed_generator.next_generator(),
                 metrics: metrics.recorder(index),
             }));
             remotes.push(Remote {
@@ -113,6 +116,7 @@ impl MultiThread {
                 lifo,
                 unpark,
             });
+            rng_seeds.push(config.seed_generator.next_seed());
         }
         let handle = Arc::new(Handle {
             remotes: remotes.into_boxed_slice(),
@@ -134,11 +138,12 @@ impl MultiThread {
                 weak.upgrade().map_or(0, |h| h.rescue(worker))
             }));
         }
-        for (index, core) in cores.into_iter().enumerate() {
+        for (index, (core, rng_seed)) in cores.into_iter().zip(rng_seeds).enumerate() {
             let worker = Arc::new(Worker {
                 handle: handle.clone(),
                 index,
                 core: Mutex::new(Some(core)),
+                rng_seed,
             });
             handle
                 .blocking_spawner
@@ -180,7 +185,7 @@ fn run(worker: Arc<Worker>) {
             worker.handle.metrics.workers[worker.index].clone(),
         )));
     context::with_stamp(&stamp.stamp, || {
-        context::enter_runtime(&handle, true, || {
+        context::enter_runtime_seeded(&handle, true, worker.rng_seed, || {
             let cx = super::super::Context::MultiThread(Context {
                 worker,
                 core: RefCell::new(None),
